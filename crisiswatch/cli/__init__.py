@@ -1,0 +1,1 @@
+"""The `crisiswatch` command: a click group whose subcommands live one per module."""

@@ -1,0 +1,128 @@
+"""Plain records that flow through the pipeline: fetch -> parse -> classify -> store -> view.
+
+They are frozen dataclasses so they pickle cheaply across the parse worker
+processes and can never be mutated half-way through the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def to_iso(moment: datetime) -> str:
+    """Render a datetime as the fixed-width UTC string the store sorts on."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime(ISO_FORMAT)
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.strptime(text, ISO_FORMAT).replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One matched phrase and what it stands for, so a level can be explained."""
+
+    field: str  # "title" or "summary"
+    start: int  # character span in that field's text
+    end: int
+    text: str  # the phrase as it appears in the text
+    kind: str  # "actor", "level", "modifier" or "deescalation"
+    value: str  # ISO3 code for actors, the level ("0".."5") for levels, a modifier name
+    note: str = ""  # why it counts, in words
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    actors: tuple[str, ...] = ()
+    level: int = 0
+    deescalation: bool = False
+    evidence: tuple[Evidence, ...] = ()
+    version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actors": list(self.actors),
+            "level": self.level,
+            "deescalation": self.deescalation,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "classifier_version": self.version,
+        }
+
+
+def item_id(feed_url: str, guid: str | None, link: str | None, title: str) -> str:
+    """Stable identity: feed + guid, else feed + link, else feed + title hash."""
+    key = guid or link or ("title:" + title)
+    return hashlib.blake2b(f"{feed_url}\x00{key}".encode(), digest_size=12).hexdigest()
+
+
+def item_fingerprint(feed_url: str, link: str | None, title: str) -> str:
+    """Second identity that survives feeds which rewrite their GUIDs on every fetch."""
+    text = f"{feed_url}\x00{link or ''}\x00{title.casefold()}"
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A clean, sanitised feed entry: all text is plain and safe to show."""
+
+    feed_url: str
+    guid: str | None
+    title: str
+    summary: str
+    url: str | None  # http(s) only, else None
+    published: datetime  # UTC
+    published_estimated: bool = False  # True when the feed gave no usable date
+
+    @property
+    def id(self) -> str:
+        return item_id(self.feed_url, self.guid, self.url, self.title)
+
+    @property
+    def fingerprint(self) -> str:
+        return item_fingerprint(self.feed_url, self.url, self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What the parse worker hands back: items already classified."""
+
+    items: tuple[tuple[Item, Classification], ...] = ()
+    title: str = ""
+    warning: str | None = None  # a readable note when the feed was malformed but usable
+    error: str | None = None  # set when nothing usable came out
+
+
+@dataclass(slots=True)
+class FeedHealth:
+    """The health columns of one feed row, as the views read them."""
+
+    url: str
+    name: str
+    enabled: bool = True
+    last_status: int | None = None
+    last_ok: str | None = None
+    last_attempt: str | None = None
+    consecutive_errors: int = 0
+    error: str | None = None
+    warning: str | None = None
+    next_poll: str | None = None
+    items_total: int = 0
+    tags: list[str] = field(default_factory=list)
