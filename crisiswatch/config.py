@@ -1,0 +1,387 @@
+"""Load and validate config.toml: the only module that reads it.
+
+Every problem becomes one `ConfigError` line naming the file, the line and
+the key, with a suggestion, because a traceback helps nobody edit a TOML file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+APP = "crisiswatch"
+PACKAGED_CONFIG = Path(__file__).parent / "data" / "config.toml"
+ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+class ConfigError(Exception):
+    """A one-line, user-facing configuration problem (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    url: str
+    name: str
+    interval: int
+    enabled: bool = True
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorConfig:
+    interval: int = 900
+    concurrency: int = 32
+    per_host: int = 6
+    timeout: float = 30.0
+    max_body_mb: float = 15.0
+    parse_timeout: float = 20.0
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_body_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    source: Path  # the file this came from
+    feeds: tuple[FeedConfig, ...]
+    db_path: Path
+    collector: CollectorConfig = field(default_factory=CollectorConfig)
+    watch: tuple[str, ...] = ()
+    alert_level: int = 4
+    bell: bool = False
+    actors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def extra_aliases(self) -> dict[str, list[str]]:
+        return {code: list(names) for code, names in self.actors.items()}
+
+
+# The schema: section -> key -> (type, description). Kept as data so the
+# error messages, the suggestions and the docs all come from one place.
+_FEED_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "url": (str, "the feed's http(s) address"),
+    "name": (str, "a short display name"),
+    "interval": (int, "seconds between polls"),
+    "enabled": (bool, "true or false"),
+    "tags": (list, "a list of strings"),
+}
+_SECTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
+    "collector": {
+        "interval": (int, "default seconds between polls of a feed"),
+        "concurrency": (int, "requests in flight at once"),
+        "per_host": (int, "requests in flight per host"),
+        "timeout": ((int, float), "total seconds allowed per request"),
+        "max_body_mb": ((int, float), "largest feed body accepted, in MiB"),
+        "parse_timeout": ((int, float), "seconds one feed may take to parse"),
+    },
+    "storage": {"path": (str, "the SQLite file; empty means the user data dir")},
+    "watch": {"countries": (list, "ISO 3166-1 alpha-3 codes")},
+    "alerts": {
+        "level": (int, "alert on items at or above this level (0-5)"),
+        "bell": (bool, "ring the terminal bell on alerts"),
+    },
+}
+_TOP_KEYS = [*_SECTIONS, "feeds", "actors"]
+
+
+def user_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP)) / "crisiswatch.db"
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Lookup order: --config, $CRISISWATCH_CONFIG, ./config.toml, user dir, packaged."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("CRISISWATCH_CONFIG")
+    if env:
+        return Path(env)
+    for candidate in (Path.cwd() / "config.toml", user_config_path()):
+        if candidate.is_file():
+            return candidate
+    return PACKAGED_CONFIG
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    db: str | os.PathLike[str] | None = None,
+    require_feeds: bool = True,
+) -> Config:
+    source = find_config(path)
+    try:
+        raw_text = source.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{source}: config file not found; pass --config PATH or create it"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: cannot read the config file ({_reason(exc)})") from None
+    try:
+        data = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    return _Validator(source, raw_text).build(data, db=db, require_feeds=require_feeds)
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "valid keys: " + ", ".join(choices)
+
+
+class _Validator:
+    def __init__(self, source: Path, text: str) -> None:
+        self.source = source
+        self.lines = text.splitlines()
+
+    # -- locating keys so messages can name a line ---------------------------
+    def _header_lines(self, header: str) -> list[int]:
+        pattern = re.compile(r"^\s*" + re.escape(header) + r"\s*(#.*)?$")
+        return [i for i, line in enumerate(self.lines) if pattern.match(line)]
+
+    def _line_of(self, key: str, section: str | None = None, index: int | None = None) -> int:
+        """1-based line of `key` inside a section (or the n-th [[feeds]]), 0 if unknown."""
+        start, end = 0, len(self.lines)
+        if section is not None:
+            header = f"[[{section}]]" if index is not None else f"[{section}]"
+            found = self._header_lines(header)
+            if index is not None:
+                found = found[index : index + 1]
+            if found:
+                start = found[0]
+                end = next(
+                    (
+                        i
+                        for i in range(start + 1, len(self.lines))
+                        if self.lines[i].lstrip().startswith("[")
+                    ),
+                    len(self.lines),
+                )
+                if key == "":
+                    return start + 1
+        key_re = re.compile(r"^\s*\"?" + re.escape(key) + r"\"?\s*=")
+        for i in range(start, end):
+            if key_re.match(self.lines[i]):
+                return i + 1
+        return start + 1 if section is not None else 0
+
+    def fail(
+        self, what: str, key: str, section: str | None = None, index: int | None = None
+    ) -> ConfigError:
+        line = self._line_of(key, section, index)
+        where = f"{self.source}:{line}" if line else str(self.source)
+        return ConfigError(f"{where}: {what}")
+
+    # -- validation -----------------------------------------------------------
+    def _check_type(
+        self,
+        value: Any,
+        expected: type | tuple[type, ...],
+        label: str,
+        hint: str,
+        key: str,
+        section: str | None,
+        index: int | None = None,
+    ) -> None:
+        types = expected if isinstance(expected, tuple) else (expected,)
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+        if not ok:
+            got = type(value).__name__
+            raise self.fail(f"'{label}' must be {hint}, not {got} {value!r}", key, section, index)
+
+    def _check_keys(
+        self, table: Mapping[str, Any], allowed: list[str], label: str, index: int | None = None
+    ) -> None:
+        for key in table:
+            if key not in allowed:
+                section = label.strip("[]") if label else None
+                raise self.fail(
+                    f"unknown key '{key}' in {label or 'the top level'}; {_suggest(key, allowed)}",
+                    key,
+                    section,
+                    index,
+                )
+
+    def build(self, data: dict[str, Any], *, db: Any, require_feeds: bool) -> Config:
+        self._check_keys(data, _TOP_KEYS, "")
+        sections: dict[str, dict[str, Any]] = {}
+        for name, schema in _SECTIONS.items():
+            table = data.get(name, {})
+            if not isinstance(table, dict):
+                raise self.fail(f"'{name}' must be a table ([{name}])", name)
+            self._check_keys(table, list(schema), f"[{name}]")
+            for key, value in table.items():
+                expected, hint = schema[key]
+                self._check_type(value, expected, f"{name}.{key}", hint, key, name)
+            sections[name] = table
+
+        col = sections["collector"]
+        collector = CollectorConfig(**{k: v for k, v in col.items()})
+        for key in ("interval", "concurrency", "per_host", "timeout", "max_body_mb"):
+            if getattr(collector, key) <= 0:
+                raise self.fail(f"'collector.{key}' must be greater than 0", key, "collector")
+        if collector.interval < 30:
+            raise self.fail(
+                "'collector.interval' below 30 seconds is impolite to feed servers; use 30 or more",
+                "interval",
+                "collector",
+            )
+
+        feeds = self._feeds(data.get("feeds", []), collector.interval, require_feeds)
+        watch = self._countries(sections["watch"].get("countries", []))
+        level = sections["alerts"].get("level", 4)
+        if not 0 <= level <= 5:
+            raise self.fail(f"'alerts.level' must be between 0 and 5, not {level}", "level", "alerts")
+        actors = self._actors(data.get("actors", {}))
+
+        storage = sections["storage"].get("path", "")
+        if db:
+            db_path = Path(db)
+        elif storage:
+            db_path = Path(os.path.expandvars(os.path.expanduser(storage)))
+            if not db_path.is_absolute():
+                db_path = self.source.parent / db_path
+        else:
+            db_path = default_db_path()
+        return Config(
+            source=self.source,
+            feeds=feeds,
+            db_path=db_path,
+            collector=collector,
+            watch=watch,
+            alert_level=level,
+            bell=sections["alerts"].get("bell", False),
+            actors=actors,
+        )
+
+    def _feeds(self, raw: Any, interval: int, require: bool) -> tuple[FeedConfig, ...]:
+        if not isinstance(raw, list):
+            raise self.fail("'feeds' must be an array of tables ([[feeds]])", "feeds")
+        feeds: list[FeedConfig] = []
+        seen: dict[str, int] = {}
+        for i, table in enumerate(raw):
+            if not isinstance(table, dict):
+                raise self.fail("each 'feeds' entry must be a table ([[feeds]])", "feeds")
+            self._check_keys(table, list(_FEED_KEYS), "[[feeds]]", i)
+            for key, value in table.items():
+                expected, hint = _FEED_KEYS[key]
+                self._check_type(value, expected, f"feeds.{key}", hint, key, "feeds", i)
+            if "url" not in table:
+                raise self.fail(
+                    f"feed #{i + 1} has no 'url'; add url = \"https://...\"", "", "feeds", i
+                )
+            url = table["url"].strip()
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise self.fail(
+                    f"feed #{i + 1} url {url!r} is not an http(s) address; "
+                    "write it as https://host/path",
+                    "url",
+                    "feeds",
+                    i,
+                )
+            if url in seen:
+                raise self.fail(
+                    f"feed #{i + 1} repeats the url of feed #{seen[url] + 1}; remove one of them",
+                    "url",
+                    "feeds",
+                    i,
+                )
+            seen[url] = i
+            tags = table.get("tags", [])
+            if not all(isinstance(t, str) for t in tags):
+                raise self.fail("'feeds.tags' must be a list of strings", "tags", "feeds", i)
+            feed_interval = table.get("interval", interval)
+            if feed_interval < 30:
+                raise self.fail(
+                    f"feed #{i + 1} interval {feed_interval} is below 30 seconds; use 30 or more",
+                    "interval",
+                    "feeds",
+                    i,
+                )
+            feeds.append(
+                FeedConfig(
+                    url=url,
+                    name=table.get("name") or parts.hostname,
+                    interval=feed_interval,
+                    enabled=table.get("enabled", True),
+                    tags=tuple(tags),
+                )
+            )
+        if require and not any(f.enabled for f in feeds):
+            raise self.fail(
+                "no enabled feeds; add a [[feeds]] table with a url (see the packaged config.toml)",
+                "feeds",
+            )
+        return tuple(feeds)
+
+    def _countries(self, raw: list[Any]) -> tuple[str, ...]:
+        known = _known_codes()
+        out: list[str] = []
+        for code in raw:
+            if not isinstance(code, str) or not ISO3.match(code.upper()):
+                raise self.fail(
+                    f"watch.countries entry {code!r} is not an ISO 3166-1 alpha-3 code like \"UKR\"",
+                    "countries",
+                    "watch",
+                )
+            code = code.upper()
+            if known and code not in known:
+                hint = _suggest(code, sorted(known)).replace("valid keys", "known codes")
+                raise self.fail(
+                    f"watch.countries has unknown country code '{code}'; {hint}",
+                    "countries",
+                    "watch",
+                )
+            if code not in out:
+                out.append(code)
+        return tuple(out)
+
+    def _actors(self, raw: Any) -> dict[str, tuple[str, ...]]:
+        if not isinstance(raw, dict):
+            raise self.fail("'actors' must be a table ([actors])", "actors")
+        known = _known_codes()
+        out: dict[str, tuple[str, ...]] = {}
+        for code, names in raw.items():
+            if not ISO3.match(code) or (known and code not in known):
+                raise self.fail(
+                    f"[actors] key '{code}' is not a known ISO 3166-1 alpha-3 code",
+                    code,
+                    "actors",
+                )
+            if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+                raise self.fail(
+                    f"[actors] {code} must be a list of aliases, like {code} = [\"alias\"]",
+                    code,
+                    "actors",
+                )
+            out[code] = tuple(names)
+        return out
+
+
+def _known_codes() -> frozenset[str]:
+    """The gazetteer's codes, when the classifier data is available."""
+    try:
+        from crisiswatch.classify.actors import known_codes
+    except ImportError:
+        return frozenset()
+    return known_codes()

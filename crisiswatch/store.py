@@ -1,0 +1,681 @@
+"""The SQLite store: schema, migrations, writes, and the queries the views need.
+
+One file, WAL mode, so the dashboard and an export can read while a collector
+writes. Writes are append-only for items: a later fetch never rewrites a stored
+item; only `reclassify` updates the classifier's columns. Every read query is
+paginated and served by an index, so a million-item database stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from crisiswatch.models import (
+    Classification,
+    Evidence,
+    FeedHealth,
+    Item,
+    to_iso,
+    utcnow,
+)
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(Exception):
+    """A one-line, user-facing storage problem (unwritable file, disk full, not a DB)."""
+
+
+def describe_db_error(path: Path, exc: BaseException) -> str:
+    text = str(exc)
+    if "disk is full" in text or "disk I/O" in text:
+        return f"{path}: the disk is full or failing; free some space (nothing stored was lost)"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the database is read-only; check the file's permissions"
+    if "not a database" in text or "malformed" in text:
+        return f"{path}: this file is not a crisiswatch database (or it is damaged)"
+    if "unable to open" in text:
+        return f"{path}: cannot open the database; check that the folder exists and is writable"
+    return f"{path}: database error: {text}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """What the collector needs to poll one feed."""
+
+    id: int
+    url: str
+    fetch_url: str
+    name: str
+    interval: int
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    consecutive_errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    rowid: int
+    id: str
+    feed: str
+    feed_url: str
+    title: str
+    summary: str
+    url: str | None
+    published: str
+    seen: str
+    actors: tuple[str, ...]
+    level: int
+    deescalation: bool
+    classifier_version: str
+    evidence_json: str = "[]"
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return [Evidence.from_dict(e) for e in json.loads(self.evidence_json or "[]")]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "feed": self.feed,
+            "feed_url": self.feed_url,
+            "title": self.title,
+            "summary": self.summary,
+            "url": self.url,
+            "published": self.published,
+            "seen": self.seen,
+            "actors": list(self.actors),
+            "level": self.level,
+            "deescalation": self.deescalation,
+            "evidence": json.loads(self.evidence_json or "[]"),
+            "classifier_version": self.classifier_version,
+        }
+
+
+Cursor = tuple[str, int]  # (published, rowid) of the last row of the previous page
+
+_ITEM_COLUMNS = (
+    "items.rowid, items.id, feeds.name, feeds.url, items.title, items.summary, items.url, "
+    "items.published, items.seen, items.actors, items.level, items.deescalation, "
+    "items.classifier_version, items.evidence"
+)
+
+
+def _item(row: Sequence[Any]) -> StoredItem:
+    return StoredItem(
+        rowid=row[0],
+        id=row[1],
+        feed=row[2] or "",
+        feed_url=row[3] or "",
+        title=row[4],
+        summary=row[5],
+        url=row[6],
+        published=row[7],
+        seen=row[8],
+        actors=tuple(row[9].split()) if row[9] else (),
+        level=row[10],
+        deescalation=bool(row[11]),
+        classifier_version=row[12] or "",
+        evidence_json=row[13] or "[]",
+    )
+
+
+# -- schema -------------------------------------------------------------------------
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,          -- the configured address: the feed's identity
+            fetch_url TEXT,                    -- where a permanent redirect moved it
+            name TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            gone INTEGER NOT NULL DEFAULT 0,   -- answered 410: not polled again
+            interval INTEGER NOT NULL DEFAULT 600,
+            tags TEXT NOT NULL DEFAULT '[]',
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            last_status INTEGER,
+            last_ok TEXT,
+            last_attempt TEXT,
+            consecutive_errors INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            warning TEXT,
+            next_poll TEXT,
+            items_total INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE items (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,           -- feed + guid, else link, else title hash
+            fingerprint TEXT NOT NULL UNIQUE,  -- feed + link + title: survives GUID churn
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            guid TEXT,
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            url TEXT,
+            published TEXT NOT NULL,           -- UTC, YYYY-MM-DDTHH:MM:SSZ
+            published_estimated INTEGER NOT NULL DEFAULT 0,
+            seen TEXT NOT NULL,
+            actors TEXT NOT NULL DEFAULT '',   -- space-separated ISO3 codes
+            level INTEGER NOT NULL DEFAULT 0,
+            deescalation INTEGER NOT NULL DEFAULT 0,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            classifier_version TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    db.execute("CREATE INDEX items_published ON items(published, rowid)")
+    db.execute("CREATE INDEX items_level_published ON items(level, published, rowid)")
+    db.execute("CREATE INDEX items_version ON items(classifier_version)")
+    db.execute(
+        """
+        CREATE TABLE item_country (
+            item INTEGER NOT NULL REFERENCES items(rowid),
+            country TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            published TEXT NOT NULL,
+            feed_id INTEGER NOT NULL,
+            PRIMARY KEY (country, item)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        "CREATE INDEX item_country_time ON item_country(country, published, level, feed_id, item)"
+    )
+    db.execute("CREATE INDEX item_country_level ON item_country(country, level, published, item)")
+    db.execute("CREATE INDEX item_country_item ON item_country(item)")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db["items"].enable_fts(["title", "summary"], create_triggers=True, tokenize="porter")
+
+
+MIGRATIONS = (_migration_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# -- search ----------------------------------------------------------------------------
+
+
+def fts_query(text: str) -> str | None:
+    """Turn whatever a person typed into a safe FTS5 query: every word quoted, all required.
+
+    FTS5 syntax (quotes, parentheses, *, NEAR, AND/OR/NOT, column filters) is
+    taken as plain text, so a search can never raise a syntax error.
+    """
+    words = [w.replace('"', "") for w in text.split()]
+    words = [w for w in words if w.strip("\"'()*:^+-{}[],.")]
+    if not words:
+        return None
+    return " ".join(f'"{w}"' for w in words)
+
+
+# -- the store -----------------------------------------------------------------------
+
+
+class Store:
+    """One connection to the database; open one per thread."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        try:
+            if not readonly:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db = sqlite_utils.Database(conn)
+            if not readonly:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode != "wal":
+                    raise StoreError(f"{self.path}: could not switch the database to WAL mode")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA journal_size_limit = 67108864")
+                self.migrate()
+            else:
+                conn.execute("PRAGMA query_only = 1")
+                if self.schema_version() < SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path}: no crisiswatch data here yet; run `crisiswatch collect` first"
+                    )
+        except sqlite3.Error as exc:
+            raise StoreError(describe_db_error(self.path, exc)) from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the database folder ({exc})") from None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Apply the migrations this file has not seen yet, each in its own transaction."""
+        current = self.schema_version()
+        for number, step in enumerate(MIGRATIONS, start=1):
+            if number <= current:
+                continue
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                if self.schema_version() >= number:  # another process got there first
+                    continue
+                step(self.db)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def checkpoint(self) -> None:
+        """Fold the WAL back into the DB so it does not grow without bound."""
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    # -- feeds -------------------------------------------------------------------------
+
+    def sync_feeds(self, feeds: Iterable[Any]) -> None:
+        """Make the feeds table match the configuration, keeping each feed's health."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            configured = []
+            for feed in feeds:
+                configured.append(feed.url)
+                self.conn.execute(
+                    """INSERT INTO feeds (url, name, enabled, interval, tags)
+                       VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT(url) DO UPDATE SET name = excluded.name,
+                         enabled = excluded.enabled, interval = excluded.interval,
+                         tags = excluded.tags""",
+                    (feed.url, feed.name, int(feed.enabled), feed.interval, json.dumps(feed.tags)),
+                )
+            marks = ",".join("?" * len(configured))
+            self.conn.execute(
+                f"UPDATE feeds SET enabled = 0 WHERE url NOT IN ({marks})", configured
+            )
+
+    def due_feeds(self, now: datetime, urls: Iterable[str] | None = None) -> list[FeedRow]:
+        """Enabled feeds whose next poll time has come (or, with `urls`, those feeds)."""
+        sql = (
+            "SELECT id, url, coalesce(fetch_url, url), name, interval, etag, last_modified, "
+            "body_hash, consecutive_errors FROM feeds WHERE enabled = 1 AND gone = 0"
+        )
+        params: list[Any] = []
+        if urls is not None:
+            wanted = list(urls)
+            sql += f" AND url IN ({','.join('?' * len(wanted))})"
+            params += wanted
+        else:
+            sql += " AND (next_poll IS NULL OR next_poll <= ?)"
+            params.append(to_iso(now))
+        return [FeedRow(*row) for row in self.conn.execute(sql + " ORDER BY id", params)]
+
+    def next_poll_time(self) -> str | None:
+        row = self.conn.execute(
+            "SELECT min(next_poll) FROM feeds WHERE enabled = 1 AND gone = 0"
+        ).fetchone()
+        return row[0] if row else None
+
+    def record_poll(self, feed_id: int, **fields: Any) -> None:
+        """Update a feed's health columns after one poll."""
+        allowed = {
+            "fetch_url",
+            "gone",
+            "etag",
+            "last_modified",
+            "body_hash",
+            "last_status",
+            "last_ok",
+            "last_attempt",
+            "consecutive_errors",
+            "error",
+            "warning",
+            "next_poll",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown feed columns: {sorted(unknown)}")
+        if not fields:
+            return
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        with self.conn:
+            self.conn.execute(f"UPDATE feeds SET {sets} WHERE id = ?", [*fields.values(), feed_id])
+
+    def feed_health(self) -> list[FeedHealth]:
+        rows = self.conn.execute(
+            "SELECT url, name, enabled AND NOT gone, last_status, last_ok, last_attempt, "
+            "consecutive_errors, error, warning, next_poll, items_total, tags "
+            "FROM feeds WHERE enabled = 1 OR gone = 1 ORDER BY consecutive_errors > 0 DESC, name"
+        )
+        return [
+            FeedHealth(
+                url=r[0],
+                name=r[1],
+                enabled=bool(r[2]),
+                last_status=r[3],
+                last_ok=r[4],
+                last_attempt=r[5],
+                consecutive_errors=r[6],
+                error=r[7],
+                warning=r[8],
+                next_poll=r[9],
+                items_total=r[10],
+                tags=json.loads(r[11] or "[]"),
+            )
+            for r in rows
+        ]
+
+    # -- items -------------------------------------------------------------------------
+
+    def add_items(
+        self, feed_id: int, pairs: Iterable[tuple[Item, Classification]], *, seen: datetime
+    ) -> int:
+        """Insert the items not stored yet; returns how many were new.
+
+        Existing rows are never touched: the first version of an item wins, so
+        a feed that edits or re-dates an item cannot rewrite history.
+        """
+        seen_iso = to_iso(seen)
+        new = 0
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for item, cls in pairs:
+                published = to_iso(item.published)
+                row = self.conn.execute(
+                    """INSERT INTO items (id, fingerprint, feed_id, guid, title, summary, url,
+                         published, published_estimated, seen, actors, level, deescalation,
+                         evidence, classifier_version)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT DO NOTHING RETURNING rowid""",
+                    (
+                        item.id,
+                        item.fingerprint,
+                        feed_id,
+                        item.guid,
+                        item.title,
+                        item.summary,
+                        item.url,
+                        published,
+                        int(item.published_estimated),
+                        seen_iso,
+                        " ".join(cls.actors),
+                        cls.level,
+                        int(cls.deescalation),
+                        json.dumps([e.to_dict() for e in cls.evidence], ensure_ascii=False),
+                        cls.version,
+                    ),
+                ).fetchone()
+                if row is None:
+                    continue
+                new += 1
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO item_country VALUES (?, ?, ?, ?, ?)",
+                    [(row[0], code, cls.level, published, feed_id) for code in cls.actors],
+                )
+            if new:
+                self.conn.execute(
+                    "UPDATE feeds SET items_total = items_total + ? WHERE id = ?", (new, feed_id)
+                )
+        return new
+
+    def count_items(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+    def get_item(self, item_id: str) -> StoredItem | None:
+        row = self.conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id "
+            "WHERE items.id = ?",
+            (item_id,),
+        ).fetchone()
+        return _item(row) if row else None
+
+    def latest_items(
+        self,
+        *,
+        country: str | None = None,
+        min_level: int = 0,
+        since: datetime | None = None,
+        limit: int = 50,
+        before: Cursor | None = None,
+    ) -> list[StoredItem]:
+        """Newest first, one page; pass the last row's (published, rowid) for the next page.
+
+        With a country and a minimum level, one indexed probe per level is
+        merged, so a rare high level never scans a country's whole history.
+        """
+        since_iso = to_iso(since) if since else ""
+        cur_pub, cur_row = before if before else ("9999", 1 << 62)
+        if country is None:
+            rowids = self._page_rowids(
+                "SELECT published, rowid FROM items WHERE level >= ? AND published >= ? "
+                "AND (published, rowid) < (?, ?) ORDER BY published DESC, rowid DESC LIMIT ?",
+                [(min_level, since_iso, cur_pub, cur_row, limit)],
+            )
+        elif min_level <= 0:
+            rowids = self._page_rowids(
+                "SELECT published, item FROM item_country WHERE country = ? AND published >= ? "
+                "AND (published, item) < (?, ?) ORDER BY published DESC, item DESC LIMIT ?",
+                [(country, since_iso, cur_pub, cur_row, limit)],
+            )
+        else:
+            rowids = self._page_rowids(
+                "SELECT published, item FROM item_country WHERE country = ? AND level = ? "
+                "AND published >= ? AND (published, item) < (?, ?) "
+                "ORDER BY published DESC, item DESC LIMIT ?",
+                [
+                    (country, level, since_iso, cur_pub, cur_row, limit)
+                    for level in range(min_level, 6)
+                ],
+            )
+        return self._items_by_rowid(rowids[:limit])
+
+    def _page_rowids(self, sql: str, param_sets: list[tuple[Any, ...]]) -> list[int]:
+        keyed: list[tuple[str, int]] = []
+        for params in param_sets:
+            keyed.extend(self.conn.execute(sql, params).fetchall())
+        keyed.sort(reverse=True)
+        return [rowid for _, rowid in keyed]
+
+    def _items_by_rowid(self, rowids: list[int]) -> list[StoredItem]:
+        if not rowids:
+            return []
+        marks = ",".join("?" * len(rowids))
+        rows = self.conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id "
+            f"WHERE items.rowid IN ({marks})",
+            rowids,
+        ).fetchall()
+        order = {rowid: i for i, rowid in enumerate(rowids)}
+        return sorted((_item(r) for r in rows), key=lambda it: order[it.rowid])
+
+    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> list[StoredItem]:
+        """Full-text search, best matches first; any input is treated as plain words."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        rowids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rank "
+                "LIMIT ? OFFSET ?",
+                (query, limit, offset),
+            )
+        ]
+        return self._items_by_rowid(rowids)
+
+    def hourly_counts(
+        self, country: str, since: datetime
+    ) -> list[tuple[str, int, int]]:
+        """(hour 'YYYY-MM-DDTHH', level, count) for one country since a time."""
+        return self.conn.execute(
+            "SELECT substr(published, 1, 13) AS hour, level, count(*) FROM item_country "
+            "WHERE country = ? AND published >= ? GROUP BY hour, level ORDER BY hour",
+            (country, to_iso(since)),
+        ).fetchall()
+
+    def source_levels(
+        self, country: str, since: datetime, until: datetime | None = None
+    ) -> dict[int, int]:
+        """Highest level each feed reported for a country in a window: feed_id -> level."""
+        until_iso = to_iso(until) if until else "9999"
+        rows = self.conn.execute(
+            "SELECT feed_id, max(level) FROM item_country WHERE country = ? "
+            "AND published >= ? AND published < ? GROUP BY feed_id",
+            (country, to_iso(since), until_iso),
+        )
+        return dict(rows.fetchall())
+
+    def country_sources(self, country: str, since: datetime) -> list[FeedHealth]:
+        """Feeds that reported on a country recently, with their health."""
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT feed_id FROM item_country WHERE country = ? AND published >= ?",
+                (country, to_iso(since)),
+            )
+        ]
+        if not ids:
+            return []
+        health = {h.url: h for h in self.feed_health()}
+        marks = ",".join("?" * len(ids))
+        urls = [r[0] for r in self.conn.execute(f"SELECT url FROM feeds WHERE id IN ({marks})", ids)]
+        return [health[u] for u in urls if u in health]
+
+    def active_countries(self, since: datetime, limit: int = 12) -> list[str]:
+        """The countries with the most escalated recent coverage, for an empty watchlist."""
+        rows = self.conn.execute(
+            "SELECT country FROM item_country WHERE published >= ? GROUP BY country "
+            "ORDER BY max(level) DESC, count(*) DESC, country LIMIT ?",
+            (to_iso(since), limit),
+        )
+        return [r[0] for r in rows]
+
+    def co_actors(self, country: str, *, min_level: int = 2, since: datetime | None = None,
+                  limit: int = 10) -> list[tuple[str, int]]:
+        """Countries that appear with `country` in its escalated items, most frequent first."""
+        rows = self.conn.execute(
+            "SELECT other.country, count(*) FROM item_country AS mine "
+            "JOIN item_country AS other ON other.item = mine.item AND other.country != mine.country "
+            "WHERE mine.country = ? AND mine.level >= ? AND mine.published >= ? "
+            "GROUP BY other.country ORDER BY count(*) DESC, other.country LIMIT ?",
+            (country, min_level, to_iso(since) if since else "", limit),
+        )
+        return rows.fetchall()
+
+    def new_items_since(self, rowid: int, limit: int = 500) -> list[StoredItem]:
+        """Items stored after a rowid: how a reader notices other writers' rows."""
+        rowids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT rowid FROM items WHERE rowid > ? ORDER BY rowid LIMIT ?", (rowid, limit)
+            )
+        ]
+        return self._items_by_rowid(rowids)
+
+    def max_rowid(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()[0]
+
+    def items_per_hour(self, now: datetime | None = None) -> int:
+        since = (now or utcnow()) - timedelta(hours=1)
+        return self.conn.execute(
+            "SELECT count(*) FROM items WHERE seen >= ?", (to_iso(since),)
+        ).fetchone()[0]
+
+    def export(
+        self,
+        *,
+        since: datetime | None = None,
+        country: str | None = None,
+        min_level: int = 0,
+        batch: int = 1000,
+    ) -> Iterator[StoredItem]:
+        """Stream matching items oldest first, a batch at a time (never all in memory)."""
+        since_iso = to_iso(since) if since else ""
+        last: tuple[str, int] = ("", 0)
+        while True:
+            if country:
+                sql = (
+                    "SELECT published, item FROM item_country WHERE country = ? AND level >= ? "
+                    "AND published >= ? AND (published, item) > (?, ?) "
+                    "ORDER BY published, item LIMIT ?"
+                )
+                params: tuple[Any, ...] = (country, min_level, since_iso, *last, batch)
+            else:
+                sql = (
+                    "SELECT published, rowid FROM items WHERE level >= ? AND published >= ? "
+                    "AND (published, rowid) > (?, ?) ORDER BY published, rowid LIMIT ?"
+                )
+                params = (min_level, since_iso, *last, batch)
+            keys = self.conn.execute(sql, params).fetchall()
+            if not keys:
+                return
+            yield from self._items_by_rowid([k[1] for k in keys])
+            last = (keys[-1][0], keys[-1][1])
+
+    # -- reclassification ----------------------------------------------------------------
+
+    def stale_items(self, version: str, *, after_rowid: int = 0, limit: int = 1000) -> list[
+        tuple[int, str, str]
+    ]:
+        """(rowid, title, summary) of items tagged by another classifier version."""
+        return self.conn.execute(
+            "SELECT rowid, title, summary FROM items WHERE classifier_version != ? "
+            "AND rowid > ? ORDER BY rowid LIMIT ?",
+            (version, after_rowid, limit),
+        ).fetchall()
+
+    def update_classification(self, updates: Sequence[tuple[int, Classification]]) -> None:
+        """Re-tag stored items; the item text itself is never touched."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for rowid, cls in updates:
+                row = self.conn.execute(
+                    "UPDATE items SET actors = ?, level = ?, deescalation = ?, evidence = ?, "
+                    "classifier_version = ? WHERE rowid = ? RETURNING published, feed_id",
+                    (
+                        " ".join(cls.actors),
+                        cls.level,
+                        int(cls.deescalation),
+                        json.dumps([e.to_dict() for e in cls.evidence], ensure_ascii=False),
+                        cls.version,
+                        rowid,
+                    ),
+                ).fetchone()
+                if row is None:
+                    continue
+                self.conn.execute("DELETE FROM item_country WHERE item = ?", (rowid,))
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO item_country VALUES (?, ?, ?, ?, ?)",
+                    [(rowid, code, cls.level, row[0], row[1]) for code in cls.actors],
+                )
+
+    # -- settings --------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO settings VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
