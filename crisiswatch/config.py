@@ -250,7 +250,9 @@ class _Validator:
         watch = self._countries(sections["watch"].get("countries", []))
         level = sections["alerts"].get("level", 4)
         if not 0 <= level <= 5:
-            raise self.fail(f"'alerts.level' must be between 0 and 5, not {level}", "level", "alerts")
+            raise self.fail(
+                f"'alerts.level' must be between 0 and 5, not {level}", "level", "alerts"
+            )
         actors = self._actors(data.get("actors", {}))
 
         storage = sections["storage"].get("path", "")
@@ -340,7 +342,7 @@ class _Validator:
         for code in raw:
             if not isinstance(code, str) or not ISO3.match(code.upper()):
                 raise self.fail(
-                    f"watch.countries entry {code!r} is not an ISO 3166-1 alpha-3 code like \"UKR\"",
+                    f'watch.countries entry {code!r} is not an ISO 3166-1 alpha-3 code like "UKR"',
                     "countries",
                     "watch",
                 )
@@ -370,7 +372,7 @@ class _Validator:
                 )
             if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
                 raise self.fail(
-                    f"[actors] {code} must be a list of aliases, like {code} = [\"alias\"]",
+                    f'[actors] {code} must be a list of aliases, like {code} = ["alias"]',
                     code,
                     "actors",
                 )

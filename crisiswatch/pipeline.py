@@ -8,6 +8,7 @@ thread, so neither a slow feed nor a slow disk blocks the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import threading
 import time
@@ -202,9 +203,7 @@ class Collector:
             health["fetch_url"] = result.permanent_url
 
         def done(status: Status, **kw: Any) -> FeedOutcome:
-            return FeedOutcome(
-                feed.url, name, status, seconds=time.perf_counter() - started, **kw
-            )
+            return FeedOutcome(feed.url, name, status, seconds=time.perf_counter() - started, **kw)
 
         if result.error is not None or (not result.not_modified and result.body is None):
             return await self._failed(feed, name, result, health, done)
@@ -227,9 +226,7 @@ class Collector:
             await self._record(feed.id, healthy)
             return done("not_modified")
 
-        parsed: ParsedFeed = await self._pool.parse(
-            body, feed_url=feed.url, headers=result.headers
-        )
+        parsed: ParsedFeed = await self._pool.parse(body, feed_url=feed.url, headers=result.headers)
         if parsed.error is not None:
             return await self._failed(feed, name, result, health, done, error=parsed.error)
         try:
@@ -262,15 +259,16 @@ class Collector:
         }
         if result.status == 410:
             fields["gone"] = 1
-            fields["error"] = "the server says this feed is gone for good (HTTP 410); it is no longer polled"
+            fields["error"] = (
+                "the server says this feed is gone for good (HTTP 410); it is no longer polled"
+            )
         await self._record(feed.id, fields)
         return done("failed", error=fields["error"])
 
     async def _record(self, feed_id: int, fields: dict[str, Any]) -> None:
-        try:
+        # Health is advisory: a full disk must not stop the poll.
+        with contextlib.suppress(Exception):
             await self._write(self.store.record_poll, feed_id, **fields)
-        except Exception:  # health is advisory; a full disk must not stop the poll
-            pass
 
     async def run(self, stop: asyncio.Event, wake: asyncio.Event | None = None) -> None:
         """Poll due feeds until `stop` is set; `wake` asks for an immediate poll."""
@@ -319,7 +317,9 @@ class BackgroundCollector:
         self._wake: asyncio.Event | None = None
         self._ready = threading.Event()
         self.error: str | None = None
-        self._thread = threading.Thread(target=self._main, name="crisiswatch-collector", daemon=True)
+        self._thread = threading.Thread(
+            target=self._main, name="crisiswatch-collector", daemon=True
+        )
 
     def start(self) -> BackgroundCollector:
         self._thread.start()
@@ -347,10 +347,8 @@ class BackgroundCollector:
 
     def stop(self, timeout: float = 10.0) -> None:
         if self._loop is not None and self._stop is not None:
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop already closed
                 self._loop.call_soon_threadsafe(self._stop.set)
-            except RuntimeError:  # loop already closed
-                pass
         self._thread.join(timeout)
 
     @property

@@ -249,7 +249,8 @@ class Store:
                 conn.execute("PRAGMA query_only = 1")
                 if self.schema_version() < SCHEMA_VERSION:
                     raise StoreError(
-                        f"{self.path}: no crisiswatch data here yet; run `crisiswatch collect` first"
+                        f"{self.path}: no crisiswatch data here yet; "
+                        "run `crisiswatch collect` first"
                     )
         except sqlite3.Error as exc:
             raise StoreError(describe_db_error(self.path, exc)) from None
@@ -520,9 +521,7 @@ class Store:
         ]
         return self._items_by_rowid(rowids)
 
-    def hourly_counts(
-        self, country: str, since: datetime
-    ) -> list[tuple[str, int, int]]:
+    def hourly_counts(self, country: str, since: datetime) -> list[tuple[str, int, int]]:
         """(hour 'YYYY-MM-DDTHH', level, count) for one country since a time."""
         return self.conn.execute(
             "SELECT substr(published, 1, 13) AS hour, level, count(*) FROM item_country "
@@ -555,7 +554,9 @@ class Store:
             return []
         health = {h.url: h for h in self.feed_health()}
         marks = ",".join("?" * len(ids))
-        urls = [r[0] for r in self.conn.execute(f"SELECT url FROM feeds WHERE id IN ({marks})", ids)]
+        urls = [
+            r[0] for r in self.conn.execute(f"SELECT url FROM feeds WHERE id IN ({marks})", ids)
+        ]
         return [health[u] for u in urls if u in health]
 
     def active_countries(self, since: datetime, limit: int = 12) -> list[str]:
@@ -567,12 +568,14 @@ class Store:
         )
         return [r[0] for r in rows]
 
-    def co_actors(self, country: str, *, min_level: int = 2, since: datetime | None = None,
-                  limit: int = 10) -> list[tuple[str, int]]:
+    def co_actors(
+        self, country: str, *, min_level: int = 2, since: datetime | None = None, limit: int = 10
+    ) -> list[tuple[str, int]]:
         """Countries that appear with `country` in its escalated items, most frequent first."""
         rows = self.conn.execute(
             "SELECT other.country, count(*) FROM item_country AS mine "
-            "JOIN item_country AS other ON other.item = mine.item AND other.country != mine.country "
+            "JOIN item_country AS other "
+            "ON other.item = mine.item AND other.country != mine.country "
             "WHERE mine.country = ? AND mine.level >= ? AND mine.published >= ? "
             "GROUP BY other.country ORDER BY count(*) DESC, other.country LIMIT ?",
             (country, min_level, to_iso(since) if since else "", limit),
@@ -631,9 +634,9 @@ class Store:
 
     # -- reclassification ----------------------------------------------------------------
 
-    def stale_items(self, version: str, *, after_rowid: int = 0, limit: int = 1000) -> list[
-        tuple[int, str, str]
-    ]:
+    def stale_items(
+        self, version: str, *, after_rowid: int = 0, limit: int = 1000
+    ) -> list[tuple[int, str, str]]:
         """(rowid, title, summary) of items tagged by another classifier version."""
         return self.conn.execute(
             "SELECT rowid, title, summary FROM items WHERE classifier_version != ? "

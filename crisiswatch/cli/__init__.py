@@ -1,1 +1,103 @@
-"""The `crisiswatch` command: a click group whose subcommands live one per module."""
+"""The `crisiswatch` command: a click group whose subcommands live one per module.
+
+With no subcommand it opens the dashboard. Errors are one line on stderr with
+exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from crisiswatch import __version__
+from crisiswatch.cli.collect_cmd import collect_cmd
+from crisiswatch.cli.common import Fail, load
+from crisiswatch.cli.export_cmd import export_cmd
+from crisiswatch.cli.feeds_cmd import feeds_cmd
+from crisiswatch.cli.reclassify_cmd import reclassify_cmd
+
+DASHBOARD_HELP = """Open the live dashboard (the default when no command is given).
+
+\b
+Keys:
+  arrows / h j k l   move between country panels
+  enter              zoom the focused country; on an item, open its detail
+  escape             back
+  /                  full-text search over all stored items
+  l                  minimum level filter
+  p                  pause / resume live updates
+  r                  poll all feeds now
+  a / d              add / remove the focused country on the watchlist
+  f                  feed health
+  o                  open the item's link in a browser (http/https only)
+  ?                  help, including how the escalation index is computed
+  ctrl+p             command palette (themes, actions)
+  q                  quit
+"""
+
+
+@click.group(
+    invoke_without_command=True, help=DASHBOARD_HELP, context_settings={"max_content_width": 100}
+)
+@click.version_option(__version__, "--version", "-V", prog_name="crisiswatch")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: $CRISISWATCH_CONFIG, ./config.toml, user dir, packaged).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite database file (overrides [storage] path).",
+)
+@click.option(
+    "--demo", is_flag=True, help="Run on the bundled offline demo feeds with a temporary DB."
+)
+@click.option("--no-collect", is_flag=True, help="Only read the database; do not poll feeds.")
+@click.pass_context
+def cli(
+    ctx: click.Context, config_path: Path | None, db_path: Path | None, demo: bool, no_collect: bool
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    ctx.meta["crisiswatch.config"] = config_path
+    ctx.meta["crisiswatch.db"] = db_path
+    config = load(require_feeds=not demo)
+    from crisiswatch.cli.dashboard import run
+
+    run(config, demo=demo, db_given=db_path is not None, collect=not no_collect)
+
+
+for command in (collect_cmd, feeds_cmd, export_cmd, reclassify_cmd):
+    cli.add_command(command)
+try:  # TEMPORARY until the classifier's CLI module lands
+    from crisiswatch.cli.classify_cmd import classify_cmd, eval_cmd
+
+    cli.add_command(classify_cmd)
+    cli.add_command(eval_cmd)
+except ImportError:
+    pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: click in non-standalone mode so every error is a single line."""
+    try:
+        code = cli.main(args=argv, prog_name="crisiswatch", standalone_mode=False)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "crisiswatch"
+        click.echo(f"{where}: error: {exc.format_message()} (see {where} --help)", err=True)
+        sys.exit(2)
+    except Fail as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"crisiswatch: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
