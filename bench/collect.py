@@ -1,0 +1,117 @@
+"""Time `crisiswatch collect --once` against a local farm of feeds, cold and warm.
+
+    python bench/collect.py [--feeds 200] [--items 50] [--latency 0.3]
+
+Prints wall time, items stored and the collector's peak memory (its process
+tree, sampled from /proc) for: cold (empty DB), warm (every feed answers 304),
+and cold with per-response latency. Targets for 200 x 50 on two cores:
+cold <= 2.5 s, warm <= 0.5 s, cold with 300 ms latency <= 3 s, memory < 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from farm import Farm  # noqa: E402
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and its descendants, in KiB."""
+    total = 0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            with open(f"/proc/{current}/task/{current}/children") as fh:
+                pids += [int(p) for p in fh.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def run_collect(config: Path, db: Path) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS of the collector process (KiB) and of its whole tree."""
+    cmd = [sys.executable, "-m", "crisiswatch", "collect", "--once", "--config", str(config),
+           "--db", str(db)]
+    peak_main = peak_tree = 0
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_main, peak_tree
+        while not stop.is_set():
+            peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
+            peak_main = max(peak_main, _rss(proc.pid))
+            stop.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"collect failed with exit code {proc.returncode}")
+    print(f"    {out.strip()}")
+    return wall, peak_main, peak_tree
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def count(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
+def scenario(label: str, feeds: int, items: int, latency: float, warm: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp, Farm(feeds, items, latency) as farm:
+        config = Path(tmp) / "config.toml"
+        config.write_text(farm.config_toml())
+        db = Path(tmp) / "bench.db"
+        wall, main_kb, tree_kb = run_collect(config, db)
+        print(f"{label} cold: {wall:.2f} s, {count(db)} items stored, "
+              f"peak memory {main_kb / 1024:.0f} MB collector, {tree_kb / 1024:.0f} MB with parse workers")
+        if warm:
+            wall, main_kb, tree_kb = run_collect(config, db)
+            print(f"{label} warm (304s): {wall:.2f} s, {count(db)} items stored, "
+                  f"peak memory {main_kb / 1024:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--latency", type=float, default=0.3)
+    args = parser.parse_args()
+    print(f"crisiswatch collect benchmark: {args.feeds} feeds x {args.items} items, "
+          f"{os.cpu_count()} cores")
+    scenario("no latency", args.feeds, args.items, 0.0, warm=True)
+    scenario(f"{args.latency * 1000:.0f} ms latency", args.feeds, args.items, args.latency,
+             warm=False)
+
+
+if __name__ == "__main__":
+    main()
