@@ -1,0 +1,88 @@
+"""One country at a glance: index badge, trend, 24 h sparkline, latest headlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Sparkline, Static
+
+from crisiswatch.tui.data import PanelData
+from crisiswatch.tui.render import badge_style, headline
+
+
+class CountryPanel(Widget, can_focus=True):
+    """Focusable; Enter or a double click zooms into the country."""
+
+    BINDINGS: ClassVar = [Binding("enter", "zoom", "zoom")]
+
+    class Zoom(Message):
+        def __init__(self, code: str) -> None:
+            super().__init__()
+            self.code = code
+
+    def __init__(self, code: str) -> None:
+        super().__init__(id=f"panel-{code}", classes="level-0")
+        self.code = code
+        self.data: PanelData | None = None
+        self.border_title = Text(code)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="panel-top"):
+            yield Static(Text(" … "), classes="badge")
+            yield Sparkline([0.0] * 24, classes="spark")
+            yield Static(Text(" 24h", style="dim"), classes="span")
+        yield Static(Text("loading…", style="dim"), classes="headlines")
+        yield Static("", classes="note")
+
+    def show(self, panel: PanelData, now: datetime) -> None:
+        """Redraw from a loaded snapshot; focus and position in the grid are untouched."""
+        self.data = panel
+        r = panel.reading
+        self.border_title = Text.assemble((panel.code, "bold"), " ", panel.name)
+        self.border_subtitle = Text(f"{r.sources} src", style="dim")
+        for level in range(6):
+            self.set_class(level == r.value, f"level-{level}")
+        badge = Text.assemble((f" {r.value} ", badge_style(r.value)), " ", r.arrow)
+        if not r.corroborated and r.value:
+            badge.append("?", style="dim")  # not yet confirmed by a second source
+        self.query_one(".badge", Static).update(badge)
+        spark = self.query_one(".spark", Sparkline)
+        if list(spark.data or []) != panel.spark:
+            spark.data = panel.spark
+        self.render_headlines(now)
+        note = self.query_one(".note", Static)
+        problem = panel.coverage_problem
+        note.update(Text(f"⚠ {problem}", style="bold yellow3") if problem else "")
+        note.display = problem is not None
+
+    def render_headlines(self, now: datetime) -> None:
+        """Only the time-ago column changes as the clock runs: no I/O needed."""
+        if self.data is None:
+            return
+        box = self.query_one(".headlines", Static)
+        if not self.data.headlines:
+            box.update(Text("no items", style="dim"))
+            return
+        width = self.size.width or 30
+        source_width = 10 if width >= 44 else 0
+        lines = [headline(it, now, source_width=source_width) for it in self.data.headlines]
+        text = Text("\n").join(lines)
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        box.update(text)
+
+    def action_zoom(self) -> None:
+        self.post_message(self.Zoom(self.code))
+
+    def on_click(self, event: events.Click) -> None:
+        self.focus()
+        if event.chain >= 2:
+            self.action_zoom()

@@ -1,0 +1,199 @@
+"""A zoomed country: its items (paged, sortable, filterable), who it clashes with, its timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from crisiswatch.store import StoredItem
+from crisiswatch.tui.base import DashScreen
+from crisiswatch.tui.data import PAGE, CountryData, country_page, cursor_of, load_country
+from crisiswatch.tui.item_screen import ItemScreen
+from crisiswatch.tui.level_filter import LevelFilter
+from crisiswatch.tui.names import country_name
+from crisiswatch.tui.paged_table import PagedTable
+from crisiswatch.tui.render import badge_style
+
+WINDOWS: tuple[tuple[str, timedelta | None], ...] = (
+    ("24 h", timedelta(hours=24)),
+    ("7 d", timedelta(days=7)),
+    ("30 d", timedelta(days=30)),
+    ("all time", None),
+)
+
+
+class CountryScreen(DashScreen):
+    BINDINGS: ClassVar = [
+        Binding("escape", "app.pop_screen", "back"),
+        Binding("l", "level", "level"),
+        Binding("t", "window", "window"),
+        Binding("a", "watch", "watch"),
+        Binding("d", "unwatch", "unwatch"),
+        Binding("o", "open_link", "open link"),
+    ]
+
+    def __init__(self, code: str, *, min_level: int = 0) -> None:
+        super().__init__()
+        self.code = code
+        self.min_level = min_level
+        self.window = 1  # 7 d: a day is often too little to read a trend
+        self.data: CountryData | None = None
+        self.generation = 0  # bumps on every filter change; stale pages are dropped
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(f" {self.code} {country_name(self.code)}", style="bold"), id="country-title"
+        )
+        with Horizontal(id="country-body"):
+            yield PagedTable(id="items")
+            with Vertical(id="side"):
+                yield Static(Text("In conflict with", style="bold underline"))
+                yield OptionList(id="co-actors")
+                yield Static(Text("Timeline", style="bold underline"), classes="side-head")
+                yield Static(Text("last 24 h", style="dim"))
+                yield Sparkline([0.0] * 24, id="spark-day")
+                yield Static(Text("last 7 days", style="dim"))
+                yield Sparkline([0.0] * 168, id="spark-week")
+                yield Static("", id="sources")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PagedTable).focus()
+        self.reload()
+
+    @property
+    def since(self) -> datetime | None:
+        span = WINDOWS[self.window][1]
+        return self.dash.now() - span if span else None
+
+    def reload(self) -> None:
+        """Filters changed: start the table again from the newest page."""
+        self.generation += 1
+        table = self.query_one(PagedTable)
+        table.clear_items()
+        table.loading = True
+        self.load_meta()
+        self.load_page(self.generation, None)
+
+    def data_changed(self) -> None:
+        """New rows somewhere: refresh the summary and merge new items at the top."""
+        self.load_meta()
+        self.load_new(self.generation)
+
+    @work(thread=True, exclusive=True, group="country-meta", exit_on_error=False)
+    def load_meta(self) -> None:
+        store = self.dash.reader.store()
+        data = load_country(store, self.code, self.dash.now(), min_level=self.min_level)
+        self.app.call_from_thread(self._show_meta, data)
+
+    @work(thread=True, exclusive=True, group="country-page", exit_on_error=False)
+    def load_page(self, generation: int, before: tuple[str, int] | None) -> None:
+        store = self.dash.reader.store()
+        items = country_page(
+            store, self.code, min_level=self.min_level, since=self.since, before=before
+        )
+        self.app.call_from_thread(self._show_page, generation, items)
+
+    @work(thread=True, exclusive=True, group="country-new", exit_on_error=False)
+    def load_new(self, generation: int) -> None:
+        store = self.dash.reader.store()
+        items = country_page(store, self.code, min_level=self.min_level, since=self.since)
+        self.app.call_from_thread(self._merge, generation, items)
+
+    def _show_page(self, generation: int, items: list[StoredItem]) -> None:
+        if generation != self.generation:
+            return
+        self.query_one(PagedTable).add_items(items, self.dash.now(), page_size=PAGE)
+        self._update_title()
+
+    def _merge(self, generation: int, items: list[StoredItem]) -> None:
+        if generation == self.generation:
+            self.query_one(PagedTable).merge_new(items, self.dash.now())
+            self._update_title()
+
+    def _show_meta(self, data: CountryData) -> None:
+        self.data = data
+        self.query_one("#spark-day", Sparkline).data = data.panel.spark
+        self.query_one("#spark-week", Sparkline).data = data.week
+        co = self.query_one("#co-actors", OptionList)
+        keep = co.highlighted
+        co.clear_options()
+        for code, name, count in data.co_actors:
+            co.add_option(
+                Option(Text.assemble((code, "bold"), f" {name}  ", (f"×{count}", "dim")), id=code)
+            )
+        if not data.co_actors:
+            co.add_option(Option(Text("none in 30 days", style="dim"), disabled=True))
+        elif keep is not None:
+            co.highlighted = min(keep, co.option_count - 1)
+        sources = Text("\nSources (7 d)\n", style="bold")
+        for h in data.sources:
+            mark = ("✗ ", "red1") if h.consecutive_errors else ("✓ ", "green3")
+            sources.append(*mark)
+            sources.append(h.name + "\n")
+        problem = data.panel.coverage_problem
+        if problem:
+            sources.append(f"⚠ {problem}\n", style="bold yellow3")
+        self.query_one("#sources", Static).update(sources)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        title = Text.assemble(" ", (self.code, "bold"), " ", (country_name(self.code), "bold"))
+        if self.data is not None:
+            r = self.data.panel.reading
+            title.append("   index ")
+            title.append(f" {r.value} ", style=badge_style(r.value))
+            title.append(f" {r.arrow} (previous 24 h: {r.previous}, {r.sources} sources)")
+        table = self.query_one(PagedTable)
+        title.append(f"\n level ≥ {self.min_level} · {WINDOWS[self.window][0]} · ", style="dim")
+        title.append(f"{table.row_count}{'' if table.exhausted else '+'} items", style="dim")
+        self.query_one("#country-title", Static).update(title)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        item = self.query_one(PagedTable).items.get(str(event.row_key.value))
+        if item is not None:
+            self.app.push_screen(ItemScreen(item))
+
+    def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
+        table = event.table
+        last = list(table.items.values())
+        # The keyset cursor follows the query's order (newest first), whatever the sort.
+        oldest = min(last, key=lambda it: (it.published, it.rowid)) if last else None
+        self.load_page(self.generation, cursor_of([oldest]) if oldest else None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.push_screen(CountryScreen(event.option.id, min_level=self.min_level))
+
+    def action_level(self) -> None:
+        def chosen(level: int | None) -> None:
+            if level is not None and level != self.min_level:
+                self.min_level = level
+                self.reload()
+
+        self.app.push_screen(LevelFilter(self.min_level), chosen)
+
+    def action_window(self) -> None:
+        self.window = (self.window + 1) % len(WINDOWS)
+        self.reload()
+
+    def action_watch(self) -> None:
+        self.dash.watch_country(self.code)
+
+    def action_unwatch(self) -> None:
+        self.dash.unwatch_country(self.code)
+
+    def action_open_link(self) -> None:
+        item = self.query_one(PagedTable).highlighted_item()
+        if item is not None:
+            self.dash.open_link(item.url)

@@ -1,0 +1,94 @@
+"""Full-text search over every stored item, a page at a time."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+
+from crisiswatch.store import StoredItem
+from crisiswatch.tui.base import DashScreen
+from crisiswatch.tui.item_screen import ItemScreen
+from crisiswatch.tui.paged_table import PagedTable
+
+PAGE = 100
+DEBOUNCE = 0.25  # seconds of quiet typing before a query runs
+
+
+class SearchScreen(DashScreen):
+    BINDINGS: ClassVar = [
+        Binding("escape", "app.pop_screen", "back"),
+        Binding("o", "open_link", "open link"),
+    ]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial = query
+        self.query_text = ""
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(value=self.initial, placeholder="search all stored items", id="query")
+        yield Static(Text("type words; every word must match", style="dim"), id="search-status")
+        yield PagedTable(id="results", sortable=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        if self.initial:
+            self.start(self.initial)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE, lambda: self.start(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        if event.value != self.query_text:
+            self.start(event.value)
+        self.query_one(PagedTable).focus()
+
+    def start(self, text: str) -> None:
+        self.query_text = text
+        table = self.query_one(PagedTable)
+        table.clear_items()
+        table.loading = True
+        self.fetch(text, 0)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def fetch(self, text: str, offset: int) -> None:
+        items = self.dash.reader.store().search(text, limit=PAGE, offset=offset)
+        self.app.call_from_thread(self._show, text, offset, items)
+
+    def _show(self, text: str, offset: int, items: list[StoredItem]) -> None:
+        if text != self.query_text:
+            return  # an older query answered late
+        table = self.query_one(PagedTable)
+        table.add_items(items, self.dash.now(), page_size=PAGE)
+        shown = table.row_count
+        more = "" if table.exhausted else "+ (more load as you scroll)"
+        label = f"{shown}{more} results for " if text.strip() else "type words; "
+        status = Text(label, style="dim")
+        if text.strip():
+            status.append(text, style="bold")  # what they typed, shown literally
+        self.query_one("#search-status", Static).update(status)
+
+    def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
+        self.fetch(self.query_text, event.table.row_count)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        item = self.query_one(PagedTable).items.get(str(event.row_key.value))
+        if item is not None:
+            self.app.push_screen(ItemScreen(item))
+
+    def action_open_link(self) -> None:
+        item = self.query_one(PagedTable).highlighted_item()
+        if item is not None:
+            self.dash.open_link(item.url)
