@@ -7,6 +7,7 @@ import contextlib
 import signal
 import sys
 import tempfile
+from datetime import timedelta
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +22,8 @@ from crisiswatch.store import StoreError
 if TYPE_CHECKING:
     from crisiswatch.pipeline import FeedOutcome, PollSummary
 
-DEMO_INTERVAL = 5  # seconds: the demo server releases items every few seconds
+DEMO_INTERVAL = 5  # seconds between polls of a demo feed
+DEMO_RELEASE_EVERY = 5.0  # seconds between two releases of demo news
 
 
 @contextlib.contextmanager
@@ -31,7 +33,9 @@ def demo_feeds(config: Config, db_given: bool) -> Iterator[tuple[Config, list[Fe
 
     from crisiswatch.demo import DemoServer
 
-    with DemoServer() as server:
+    # Six hours of seed news are held back and released every few seconds, so the
+    # demo keeps visibly receiving items for its first few minutes.
+    with DemoServer(backlog=timedelta(hours=6), release_every=DEMO_RELEASE_EVERY) as server:
         feeds = [
             FeedConfig(url=url, name=name, interval=DEMO_INTERVAL) for name, url in server.feeds
         ]

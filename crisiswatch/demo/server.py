@@ -241,18 +241,24 @@ def _as_utc(moment: datetime) -> datetime:
 class _Timeline:
     """When each held-back group of items is released, fixed once at start."""
 
-    def __init__(self, seeds: list[_Seed], started: datetime, interval: float) -> None:
+    def __init__(
+        self,
+        seeds: list[_Seed],
+        started: datetime,
+        interval: float,
+        backlog: timedelta = timedelta(0),
+    ) -> None:
         self.started = started
         self.shift = started - REFERENCE_TIME
+        self.hold_after = REFERENCE_TIME - backlog
         future = sorted({b.primary for s in seeds for b in s.blocks if self._held(b)})
         self.group = {moment: index for index, moment in enumerate(future)}
         self.releases = [
             started + timedelta(seconds=interval * (i + 1)) for i in range(len(future))
         ]
 
-    @staticmethod
-    def _held(block: _Block) -> bool:
-        return block.primary is not None and block.primary > REFERENCE_TIME
+    def _held(self, block: _Block) -> bool:
+        return block.primary is not None and block.primary > self.hold_after
 
     def released(self, now: datetime) -> int:
         """How many groups are out by `now` (releases are sorted)."""
@@ -322,15 +328,19 @@ class DemoServer:
         *,
         speed: float = 1.0,
         release_every: float = 4.0,
+        backlog: timedelta = timedelta(0),
         now: Clock | None = None,
         seeds_dir: Path = SEEDS_DIR,
     ) -> None:
+        """`backlog` also holds back the seed items of that span before the reference
+        time, so an interactive demo keeps receiving news for longer."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         if release_every < 0:
             raise ValueError("release_every must not be negative")
         self.speed = speed
         self.release_every = release_every
+        self.backlog = backlog
         self._now: Clock = now or (lambda: datetime.now(UTC))
         self._seeds = {s.filename: s for s in load_seeds(seeds_dir)}
         if not self._seeds:
@@ -348,7 +358,7 @@ class DemoServer:
             return self
         started = _floor_second(_as_utc(self._now()))
         interval = self.release_every / self.speed
-        self._timeline = _Timeline(list(self._seeds.values()), started, interval)
+        self._timeline = _Timeline(list(self._seeds.values()), started, interval, self.backlog)
         with self._lock:
             self._cache.clear()  # renders belong to one timeline
         self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
