@@ -44,8 +44,18 @@ def _tree_rss_kb(pid: int) -> int:
 
 def run_collect(config: Path, db: Path) -> tuple[float, int, int]:
     """Wall seconds, peak RSS of the collector process (KiB) and of its whole tree."""
-    cmd = [sys.executable, "-m", "crisiswatch", "collect", "--once", "--config", str(config),
-           "--db", str(db)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "crisiswatch",
+        "collect",
+        "--once",
+        "--all",
+        "--config",
+        str(config),
+        "--db",
+        str(db),
+    ]
     peak_main = peak_tree = 0
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -92,12 +102,16 @@ def scenario(label: str, feeds: int, items: int, latency: float, warm: bool) -> 
         config.write_text(farm.config_toml())
         db = Path(tmp) / "bench.db"
         wall, main_kb, tree_kb = run_collect(config, db)
-        print(f"{label} cold: {wall:.2f} s, {count(db)} items stored, "
-              f"peak memory {main_kb / 1024:.0f} MB collector, {tree_kb / 1024:.0f} MB with parse workers")
+        print(
+            f"{label} cold: {wall:.2f} s, {count(db)} items stored, "
+            f"peak memory {main_kb / 1024:.0f} MB collector, {tree_kb / 1024:.0f} MB with parse workers"
+        )
         if warm:
             wall, main_kb, tree_kb = run_collect(config, db)
-            print(f"{label} warm (304s): {wall:.2f} s, {count(db)} items stored, "
-                  f"peak memory {main_kb / 1024:.0f} MB")
+            print(
+                f"{label} warm (304s): {wall:.2f} s, {count(db)} items stored, "
+                f"peak memory {main_kb / 1024:.0f} MB"
+            )
 
 
 def main() -> None:
@@ -106,11 +120,14 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--latency", type=float, default=0.3)
     args = parser.parse_args()
-    print(f"crisiswatch collect benchmark: {args.feeds} feeds x {args.items} items, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"crisiswatch collect benchmark: {args.feeds} feeds x {args.items} items, "
+        f"{os.cpu_count()} cores"
+    )
     scenario("no latency", args.feeds, args.items, 0.0, warm=True)
-    scenario(f"{args.latency * 1000:.0f} ms latency", args.feeds, args.items, args.latency,
-             warm=False)
+    scenario(
+        f"{args.latency * 1000:.0f} ms latency", args.feeds, args.items, args.latency, warm=False
+    )
 
 
 if __name__ == "__main__":

@@ -81,11 +81,9 @@ class _Reporter:
             return
         if outcome.status == "failed":
             click.echo(f"failed  {outcome.name}: {outcome.error}", err=True)
-        elif outcome.status == "ok":
+        elif outcome.status == "ok" and (outcome.new_items or outcome.warning):
             note = f" ({outcome.warning})" if outcome.warning else ""
             click.echo(f"ok      {outcome.name}: {outcome.new_items} new{note}", err=True)
-        else:
-            click.echo(f"same    {outcome.name}", err=True)
 
     def done(self, summary: PollSummary) -> None:
         if self._progress is not None:
