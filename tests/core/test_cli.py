@@ -244,3 +244,14 @@ def test_collect_stops_cleanly_on_sigterm(tmp_path: Path, feed_server: FeedServe
         proc.kill()
     assert proc.returncode == 0, err
     assert "stopped cleanly" in err and "Traceback" not in err
+
+
+def test_collect_demo_once_is_offline_and_complete(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    result = run("collect", "--demo", "--once", "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "10 feeds: 10 ok, 0 not modified, 0 failed" in result.stdout
+    exported = run("export", "--db", str(db), cwd=tmp_path).stdout.splitlines()
+    assert len(exported) >= 150
+    urls = {json.loads(line)["url"] for line in exported}
+    assert all(u is None or u.startswith(("http://", "https://")) for u in urls)
