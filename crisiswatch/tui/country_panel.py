@@ -21,7 +21,11 @@ from crisiswatch.tui.render import badge_style, headline
 class CountryPanel(Widget, can_focus=True):
     """Focusable; Enter or a double click zooms into the country."""
 
-    BINDINGS: ClassVar = [Binding("enter", "zoom", "zoom")]
+    BINDINGS: ClassVar = [
+        Binding("enter", "zoom", "zoom"),
+        Binding("a", "watch", "watch"),
+        Binding("d", "unwatch", "unwatch"),
+    ]
 
     class Zoom(Message):
         def __init__(self, code: str) -> None:
@@ -81,6 +85,12 @@ class CountryPanel(Widget, can_focus=True):
 
     def action_zoom(self) -> None:
         self.post_message(self.Zoom(self.code))
+
+    def action_watch(self) -> None:
+        self.app.watch_country(self.code)  # type: ignore[attr-defined]
+
+    def action_unwatch(self) -> None:
+        self.app.unwatch_country(self.code)  # type: ignore[attr-defined]
 
     def on_click(self, event: events.Click) -> None:
         self.focus()

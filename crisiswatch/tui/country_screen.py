@@ -79,7 +79,7 @@ class CountryScreen(DashScreen):
         self.generation += 1
         table = self.query_one(PagedTable)
         table.clear_items()
-        table.loading = True
+        table.fetching = True
         self.load_meta()
         self.load_page(self.generation, None)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -20,6 +22,11 @@ PREFETCH_ROWS = 20  # ask for the next page this many rows before the end
 class PagedTable(DataTable[Text]):
     """Rows are keyed by item id; cells are `Cell` (plain `Text`), never markup."""
 
+    BINDINGS: ClassVar = [
+        Binding("home", "scroll_top", "first", show=False),
+        Binding("end", "scroll_bottom", "last", show=False),
+    ]
+
     class NeedMore(Message):
         def __init__(self, table: PagedTable) -> None:
             super().__init__()
@@ -29,7 +36,7 @@ class PagedTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.items: dict[str, StoredItem] = {}
         self.exhausted = False
-        self.loading = False
+        self.fetching = False
         self.sortable = sortable
         self.sort_column: str | None = "published" if sortable else None
         self.sort_reverse = True
@@ -59,7 +66,7 @@ class PagedTable(DataTable[Text]):
         self.clear()
         self.items.clear()
         self.exhausted = False
-        self.loading = False
+        self.fetching = False
 
     def _row(self, item: StoredItem, now: datetime) -> list[Text]:
         return [
@@ -83,7 +90,7 @@ class PagedTable(DataTable[Text]):
             self.add_row(*self._row(item, now), key=item.id)
             added += 1
         self.exhausted = count < page_size
-        self.loading = False
+        self.fetching = False
         return added
 
     def merge_new(self, items: Iterable[StoredItem], now: datetime) -> int:
@@ -145,7 +152,7 @@ class PagedTable(DataTable[Text]):
             self._ask_for_more()
 
     def _ask_for_more(self) -> None:
-        if self.exhausted or self.loading or not self.row_count:
+        if self.exhausted or self.fetching or not self.row_count:
             return
-        self.loading = True
+        self.fetching = True
         self.post_message(self.NeedMore(self))

@@ -100,5 +100,13 @@ class PanelGrid(ScrollableContainer, can_focus=False):
         focused = self.screen.focused
         i = panels.index(focused) if focused in panels else 0
         target = i + dx + dy * self.columns
+        if (
+            dy > 0
+            and target >= len(panels)
+            and i // self.columns < (len(panels) - 1) // self.columns
+        ):
+            target = len(panels) - 1  # into a short last row: its last panel
+        if dx and target // self.columns != i // self.columns:
+            return  # left/right stop at the row's edge
         if 0 <= target < len(panels):
             panels[target].focus()

@@ -59,7 +59,7 @@ class SearchScreen(DashScreen):
         self.query_text = text
         table = self.query_one(PagedTable)
         table.clear_items()
-        table.loading = True
+        table.fetching = True
         self.fetch(text, 0)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
