@@ -1,0 +1,490 @@
+"""Find the countries a news item is about: the actor half of the classifier.
+
+The words that stand for each country live in ``data/actors.toml`` (read its
+header for the rules). Here they are compiled once into one Aho-Corasick
+automaton, so a news item costs a single pass over its text whatever the size
+of the gazetteer.
+
+How a text is matched, and why:
+
+* The text is *folded* one character for one character: ASCII letters are
+  lower-cased, every other character (punctuation, spaces, accented or
+  non-Latin letters) becomes a space. Spans found in the folded text are
+  therefore spans in the original, with no offset bookkeeping.
+* Every pattern is a folded phrase padded with a space on each side, and the
+  folded text is padded the same way, so a hit can only start and end on a
+  word boundary: "Iran" never fires inside "Tirana", while "Iran-backed",
+  "Russia's" and "U.S.-led" all work.
+* Overlapping hits are resolved leftmost-longest, which is what makes
+  "South Sudan", "New Mexico" and the ``[ignore]`` phrases ("Paris Hilton",
+  "South China Sea") win over the country word inside them.
+* Case is checked on the original text afterwards ("US" is not "us", "China"
+  is not "fine china"), then the context rules of ``[rules]`` run: given
+  names and surnames, club names, venue-only places, combining forms and
+  cue-driven switches (Georgia the state, Turkey the bird, Tripoli in Lebanon).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from crisiswatch.models import Evidence
+
+GAZETTEER = Path(__file__).resolve().parent / "data" / "actors.toml"
+DATA_FILES: tuple[Path, ...] = (GAZETTEER,)
+
+# Case rules, from the way a phrase is written in the gazetteer.
+_CASE_ANY = 0  # written lower-case first ("al-Shabaab"): any case matches
+_CASE_INITIAL = 1  # written capitalised ("China"): needs a capital first letter
+_CASE_UPPER = 2  # written in capitals ("US", "IRGC"): needs all capitals
+
+_ACTOR = "actor"
+_IGNORE = "ignore"
+_CUE = "cue"
+
+# What each gazetteer key says about the country, for Evidence.note.
+_NOTES = {
+    "name": "name of {name}",
+    "aliases": "another name for {name}",
+    "demonyms": "people or adjective of {name}",
+    "capitals": "capital or seat of power of {name}, stands for its government or is a place in it",
+    "leaders": "leader or office holder of {name}",
+    "bodies": "state body or armed force of {name}",
+    "groups": "armed group tied to {name}",
+    "places": "place in {name}",
+}
+_CATEGORIES = tuple(_NOTES)
+
+_HYPHENS = "-\u2010\u2011\u2012\u2013"
+_APOSTROPHES = "'\u2019"
+
+
+def _fold_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for byte in range(256):
+        char = chr(byte)
+        if char.isascii() and char.isalnum():
+            table[byte] = ord(char.lower())
+    return bytes(table)
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII and blank everything else, keeping one char per char."""
+    return text.encode("ascii", "replace").translate(_FOLD).decode("ascii")
+
+
+def _expand(alias: str) -> list[str]:
+    """'Israeli(s)' is shorthand for 'Israeli' and 'Israelis'."""
+    if alias.endswith("(s)"):
+        stem = alias[:-3]
+        return [stem, stem + "s"]
+    return [alias]
+
+
+def _case_of(alias: str) -> int:
+    letters = [c for c in alias if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return _CASE_UPPER
+    if alias[:1].isupper():
+        return _CASE_INITIAL
+    return _CASE_ANY
+
+
+def _core(alias: str) -> tuple[str, bool]:
+    """The folded phrase to match, without the ASCII punctuation at its edges.
+
+    Accented letters at an edge stay (as a blank) so "Malé" still needs its
+    "é". Returns the core and whether the alias ended in a dot ("U.S.").
+    """
+    folded = fold(alias)
+    start, end = 0, len(alias)
+    while start < end and alias[start].isascii() and not alias[start].isalnum():
+        start += 1
+    while end > start and alias[end - 1].isascii() and not alias[end - 1].isalnum():
+        end -= 1
+    return folded[start:end], alias.endswith(".")
+
+
+@dataclass(frozen=True, slots=True)
+class _Switch:
+    code: str  # "" means the word is not a country here
+    note: str
+    if_any: frozenset[int]
+    unless_any: frozenset[int]
+
+
+@dataclass(slots=True)
+class _Rule:
+    first_name: bool = False
+    surname: bool = False
+    club: bool = False
+    venue_only: bool = False
+    combining: bool = False
+    caps_unsafe: bool = False
+    switches: tuple[_Switch, ...] = ()
+
+
+@dataclass(slots=True)
+class _Entry:
+    """Everything one automaton key stands for."""
+
+    length: int
+    kind: str = _CUE
+    codes: tuple[str, ...] = ()
+    note: str = ""
+    case: int = _CASE_ANY
+    trailing_dot: bool = False
+    rule: _Rule | None = None
+    cue_ids: set[int] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Words:
+    common: frozenset[str]
+    given: frozenset[str]
+    venue: frozenset[str]
+    alias_heads: frozenset[str]
+
+
+class GazetteerError(ValueError):
+    """The gazetteer data contradicts itself; raised at load, never per item."""
+
+
+class _Builder:
+    """Turns the parsed gazetteer (plus user aliases) into entries keyed by folded phrase."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.countries: dict[str, dict[str, Any]] = data["countries"]
+        self.entries: dict[str, _Entry] = {}
+        self.owner: dict[str, str] = {}  # key -> where it was defined, for error messages
+        self.cue_ids: dict[str, int] = {}
+        self.heads: set[str] = set()
+        self.errors: list[str] = []
+
+    def names(self) -> dict[str, str]:
+        return {code: table["name"] for code, table in self.countries.items()}
+
+    def _add(
+        self,
+        alias: str,
+        kind: str,
+        codes: tuple[str, ...],
+        note: str,
+        where: str,
+        override: bool = False,
+    ) -> None:
+        core, trailing_dot = _core(alias)
+        ascii_alnum = sum(c.isascii() and c.isalnum() for c in alias)
+        if ascii_alnum < 2 or (not alias.isascii() and ascii_alnum < 3):
+            self.errors.append(f"{where}: {alias!r} is too short to match safely")
+            return
+        case = _case_of(alias)
+        entry = self.entries.get(core)
+        if entry is None or (override and entry.kind != _CUE):
+            entry = _Entry(length=len(core), cue_ids=entry.cue_ids if entry else set())
+            self.entries[core] = entry
+        if entry.kind == _CUE:
+            entry.kind, entry.codes, entry.note, entry.case = kind, codes, note, case
+            entry.trailing_dot = trailing_dot
+            self.owner[core] = where
+            return
+        if entry.kind != kind or set(entry.codes) != set(codes):
+            self.errors.append(
+                f"{alias!r} ({where}) clashes with the same phrase in {self.owner[core]}; "
+                "use [[shared]] or a [rules] switch"
+            )
+            return
+        entry.case = min(entry.case, case)  # the most lenient spelling wins
+        entry.trailing_dot = entry.trailing_dot or trailing_dot
+
+    def _cue(self, phrase: str) -> int:
+        core, _ = _core(phrase)
+        if core not in self.cue_ids:
+            self.cue_ids[core] = len(self.cue_ids)
+            self.entries.setdefault(core, _Entry(length=len(core)))
+        cue_id = self.cue_ids[core]
+        self.entries[core].cue_ids.add(cue_id)
+        return cue_id
+
+    def build(self, extra_aliases: dict[str, list[str]]) -> tuple[dict[str, _Entry], _Words]:
+        names = self.names()
+        for code, table in self.countries.items():
+            name = table["name"]
+            for category in _CATEGORIES:
+                values = [name] if category == "name" else table.get(category, [])
+                note = _NOTES[category].format(name=name)
+                for written in values:
+                    for alias in _expand(written):
+                        self._add(alias, _ACTOR, (code,), note, f"countries.{code}.{category}")
+                        words = fold(alias).split()
+                        if len(words) == 1 or category in ("name", "aliases", "demonyms"):
+                            self.heads.add(words[0])
+        for number, shared in enumerate(self.data.get("shared", [])):
+            codes = tuple(sorted(shared["codes"]))
+            for code in codes:
+                if code not in self.countries:
+                    self.errors.append(f"shared[{number}]: unknown code {code}")
+            for written in shared["phrases"]:
+                for alias in _expand(written):
+                    self._add(alias, _ACTOR, codes, shared["note"], f"shared[{number}]")
+        for group, phrases in self.data.get("ignore", {}).items():
+            for phrase in phrases:
+                self._add(phrase, _IGNORE, (), "", f"ignore.{group}")
+        for code, aliases in extra_aliases.items():
+            if code not in self.countries:
+                raise GazetteerError(f"extra alias for unknown country code {code!r}")  # user input
+            note = f"user alias for {names[code]}, from the configuration"
+            for alias in aliases:
+                self._add(alias, _ACTOR, (code,), note, f"user alias for {code}", override=True)
+        self._rules()
+        if self.errors:
+            raise GazetteerError("gazetteer errors:\n  " + "\n  ".join(self.errors))
+        words = self.data.get("words", {})
+        common = frozenset(w.lower() for w in words.get("common", []))
+        return self.entries, _Words(
+            common=common,
+            given=frozenset(words.get("given_names", [])),
+            venue=frozenset(w.lower() for w in words.get("venue_words", [])),
+            alias_heads=frozenset(self.heads),
+        )
+
+    def _rules(self) -> None:
+        for alias, spec in self.data.get("rules", {}).items():
+            core, _ = _core(alias)
+            entry = self.entries.get(core)
+            if entry is None or entry.kind != _ACTOR:
+                self.errors.append(f"rules.{alias}: no country phrase {alias!r} to apply it to")
+                continue
+            switches = []
+            for switch in spec.get("switch", []):
+                code = switch["code"]
+                if code and code not in self.countries:
+                    self.errors.append(f"rules.{alias}: unknown code {code}")
+                switches.append(
+                    _Switch(
+                        code=code,
+                        note=switch["note"],
+                        if_any=frozenset(self._cue(p) for p in switch.get("if_any", [])),
+                        unless_any=frozenset(self._cue(p) for p in switch.get("unless_any", [])),
+                    )
+                )
+            entry.rule = _Rule(
+                first_name=spec.get("first_name", False),
+                surname=spec.get("surname", False),
+                club=spec.get("club", False),
+                venue_only=spec.get("venue_only", False),
+                combining=spec.get("combining", False),
+                caps_unsafe=spec.get("caps_unsafe", False),
+                switches=tuple(switches),
+            )
+
+
+@cache
+def _load() -> dict[str, Any]:
+    with GAZETTEER.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@cache
+def known_codes() -> frozenset[str]:
+    """Every ISO3 code the gazetteer knows (ISO 3166-1 plus XKX)."""
+    return frozenset(_load()["countries"])
+
+
+@cache
+def _compiled_default() -> tuple[ahocorasick.Automaton, tuple[_Entry, ...], _Words]:
+    return _compile({})
+
+
+def _compile(
+    extra_aliases: dict[str, list[str]],
+) -> tuple[ahocorasick.Automaton, tuple[_Entry, ...], _Words]:
+    entries, words = _Builder(_load()).build(extra_aliases)
+    automaton = ahocorasick.Automaton()
+    table: list[_Entry] = []
+    for core, entry in entries.items():
+        automaton.add_word(f" {core} ", len(table))
+        table.append(entry)
+    automaton.make_automaton()
+    return automaton, tuple(table), words
+
+
+_NEXT_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'\u2019-]*)")
+_PREV_WORD = re.compile(r"([^\W\d_][\w'\u2019.-]*)[ \t\u00a0]+$")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+class _Field:
+    """One field's text, with lazily computed facts that only some rules need."""
+
+    __slots__ = ("_shouting", "_title", "name", "text")
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self._shouting: bool | None = None
+        self._title: bool | None = None
+
+    @property
+    def shouting(self) -> bool:
+        """All-capitals headline: capitals carry no information there."""
+        if self._shouting is None:
+            upper = sum(map(str.isupper, self.text))
+            lower = sum(map(str.islower, self.text))
+            self._shouting = upper >= 4 and upper > 4 * lower
+        return self._shouting
+
+    @property
+    def title_case(self) -> bool:
+        """Headline Case: a capitalised word may be a verb, not a name."""
+        if self._title is None:
+            long_words = [w for w in _WORDS.findall(self.text) if len(w) > 3]
+            capitalised = sum(w[0].isupper() for w in long_words)
+            self._title = self.shouting or (
+                len(long_words) >= 3 and capitalised >= 0.75 * len(long_words)
+            )
+        return self._title
+
+
+class ActorMatcher:
+    """Tags title and summary with the ISO3 codes of the countries they name."""
+
+    def __init__(self, extra_aliases: dict[str, list[str]] | None = None) -> None:
+        if extra_aliases:
+            self._automaton, self._entries, self._words = _compile(extra_aliases)
+        else:
+            self._automaton, self._entries, self._words = _compiled_default()
+
+    def find(self, title: str, summary: str = "") -> list[Evidence]:
+        """Evidence for every country phrase, title first, in text order."""
+        cues: set[int] = set()
+        title_hits = self._scan(title, cues) if title else ()
+        summary_hits = self._scan(summary, cues) if summary else ()
+        evidence: list[Evidence] = []
+        for name, text, hits in (("title", title, title_hits), ("summary", summary, summary_hits)):
+            field_: _Field | None = None
+            for start, end, entry in hits:
+                if entry.rule is None:
+                    phrase = text[start:end]
+                    for code in entry.codes:
+                        evidence.append(
+                            Evidence(name, start, end, phrase, "actor", code, entry.note)
+                        )
+                    continue
+                if field_ is None:
+                    field_ = _Field(name, text)
+                evidence.extend(self._resolve(field_, start, end, entry, cues))
+        return evidence
+
+    @staticmethod
+    def actors(evidence: Iterable[Evidence]) -> tuple[str, ...]:
+        """Sorted unique ISO3 codes of the actor evidence."""
+        return tuple(sorted({e.value for e in evidence if e.kind == "actor"}))
+
+    def _scan(self, text: str, cues: set[int]) -> list[tuple[int, int, _Entry]]:
+        """Leftmost-longest phrase hits in one field, case-checked; records cues."""
+        entries = self._entries
+        candidates: list[tuple[int, int, int]] = []
+        for last, index in self._automaton.iter(f" {fold(text)} "):
+            entry = entries[index]
+            if entry.cue_ids:
+                cues.update(entry.cue_ids)
+                if entry.kind == _CUE:
+                    continue
+            # The pattern is " core ": its closing space sits at `last` in the
+            # haystack, which is the text shifted one place right.
+            start = last - entry.length - 1
+            case = entry.case
+            if case and not (
+                text[start].isupper()
+                if case == _CASE_INITIAL
+                else text[start : start + entry.length].isupper()
+            ):
+                continue
+            candidates.append((start, -entry.length, index))
+        if len(candidates) > 1:
+            candidates.sort()
+        hits: list[tuple[int, int, _Entry]] = []
+        reached = -1
+        for start, negative_length, index in candidates:
+            if start < reached:
+                continue
+            end = reached = start - negative_length
+            entry = entries[index]
+            if entry.kind == _ACTOR:
+                if entry.trailing_dot and text[end : end + 1] == ".":
+                    end += 1
+                hits.append((start, end, entry))
+        return hits
+
+    def _resolve(
+        self, field_: _Field, start: int, end: int, entry: _Entry, cues: set[int]
+    ) -> list[Evidence]:
+        codes, note = entry.codes, entry.note
+        rule = entry.rule
+        if rule is not None:
+            text = field_.text
+            if rule.combining and not (
+                text[end : end + 1] in _HYPHENS and text[end + 1 : end + 2].isalpha()
+            ):
+                return []
+            if rule.caps_unsafe and field_.shouting:
+                return []
+            if rule.venue_only and not self._after_venue_word(text, start):
+                return []
+            if (rule.first_name or rule.club) and self._name_follows(field_, end):
+                return []
+            if rule.surname and self._given_name_before(field_, start):
+                return []
+            for switch in rule.switches:
+                if cues & switch.if_any and not cues & switch.unless_any:
+                    if not switch.code:
+                        return []
+                    codes, note = (switch.code,), switch.note
+                    break
+        phrase = field_.text[start:end]
+        return [Evidence(field_.name, start, end, phrase, "actor", code, note) for code in codes]
+
+    def _name_follows(self, field_: _Field, end: int) -> bool:
+        """Is the country word followed by a capitalised name ("Chad Smith", "Atlanta Hawks")?"""
+        match = _NEXT_WORD.match(field_.text, end)
+        if match is None:
+            return False
+        token = match.group(1).rstrip(_APOSTROPHES + "-")
+        for suffix in ("'s", "\u2019s"):
+            token = token.removesuffix(suffix)
+        if not token or not token[0].isupper():
+            return False
+        lowered = token.lower()
+        head = fold(token).split()
+        if lowered in self._words.common or (head and head[0] in self._words.alias_heads):
+            return False
+        # In Headline Case a capitalised verb or plural ("Jordan Intercepts
+        # Drones") looks like a name; its ending gives it away.
+        return not (field_.title_case and lowered.endswith(("s", "ed", "ing")))
+
+    def _given_name_before(self, field_: _Field, start: int) -> bool:
+        """Is the country word a surname after a known given name ("Michael Jordan")?"""
+        match = _PREV_WORD.search(field_.text, max(0, start - 40), start)
+        if match is None:
+            return False
+        token = match.group(1)
+        if field_.shouting:
+            token = token.title()
+        return token in self._words.given
+
+    def _after_venue_word(self, text: str, start: int) -> bool:
+        match = _PREV_WORD.search(text, max(0, start - 40), start)
+        return match is not None and match.group(1).lower() in self._words.venue
