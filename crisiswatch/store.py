@@ -682,3 +682,26 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value)),
             )
+
+    # -- dashboard read helpers (added for the dashboard; read-only) ---------------------
+
+    def items_seen_since(self, since: datetime, *, page: int = 1000) -> int:
+        """Items stored since a time, without a table scan (`seen` has no index).
+
+        Rows are appended, so `seen` grows with rowid: walk back from the newest
+        rowid a page at a time and stop at the first older row. Costs
+        O(items in the window) instead of O(table) like `items_per_hour`.
+        """
+        since_iso = to_iso(since)
+        total = 0
+        before = 1 << 62
+        while True:
+            rows = self.conn.execute(
+                "SELECT rowid, seen FROM items WHERE rowid < ? ORDER BY rowid DESC LIMIT ?",
+                (before, page),
+            ).fetchall()
+            fresh = sum(1 for _, seen in rows if seen >= since_iso)
+            total += fresh
+            if len(rows) < page or fresh < len(rows):
+                return total
+            before = rows[-1][0]

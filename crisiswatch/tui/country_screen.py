@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from crisiswatch.store import StoredItem
+from crisiswatch.store import Store, StoredItem
 from crisiswatch.tui.base import DashScreen
 from crisiswatch.tui.data import PAGE, CountryData, country_page, cursor_of, load_country
 from crisiswatch.tui.item_screen import ItemScreen
@@ -28,6 +28,13 @@ WINDOWS: tuple[tuple[str, timedelta | None], ...] = (
     ("30 d", timedelta(days=30)),
     ("all time", None),
 )
+DEFAULT_WINDOW = 1  # 7 d: a day is often too little to read a trend
+
+
+def first_page(store: Store, code: str, now: datetime, *, min_level: int) -> list[StoredItem]:
+    """What a freshly opened country screen shows; the app prefetches it before zooming."""
+    span = WINDOWS[DEFAULT_WINDOW][1]
+    return country_page(store, code, min_level=min_level, since=now - span if span else None)
 
 
 class CountryScreen(DashScreen):
@@ -40,11 +47,18 @@ class CountryScreen(DashScreen):
         Binding("o", "open_link", "open link"),
     ]
 
-    def __init__(self, code: str, *, min_level: int = 0) -> None:
+    def __init__(
+        self,
+        code: str,
+        *,
+        min_level: int = 0,
+        prefetched: tuple[CountryData, list[StoredItem]] | None = None,
+    ) -> None:
         super().__init__()
         self.code = code
         self.min_level = min_level
-        self.window = 1  # 7 d: a day is often too little to read a trend
+        self.window = DEFAULT_WINDOW
+        self.prefetched = prefetched
         self.data: CountryData | None = None
         self.generation = 0  # bumps on every filter change; stale pages are dropped
 
@@ -67,7 +81,19 @@ class CountryScreen(DashScreen):
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()
-        self.reload()
+        if self.prefetched is None:
+            self.reload()
+        else:
+            self.call_later(self._show_prefetched)
+
+    def _show_prefetched(self) -> None:
+        """The app loaded the first page before pushing us: show it without a query."""
+        assert self.prefetched is not None
+        data, items = self.prefetched
+        self.prefetched = None
+        self.generation += 1
+        self._show_meta(data)
+        self._show_page(self.generation, items)
 
     @property
     def since(self) -> datetime | None:
@@ -173,7 +199,7 @@ class CountryScreen(DashScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.push_screen(CountryScreen(event.option.id, min_level=self.min_level))
+            self.dash.zoom(event.option.id, self.min_level)
 
     def action_level(self) -> None:
         def chosen(level: int | None) -> None:

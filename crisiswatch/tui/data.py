@@ -77,9 +77,11 @@ class PanelData:
     def coverage_problem(self) -> str | None:
         """Why the panel may look calm when it is not: say it instead of staying silent."""
         if self.sources == 0:
-            return "no source has covered it in 7 days"
+            return "no source in 7 days"
         if self.failing >= self.sources:
-            return f"all {self.sources} of its sources are failing"
+            if self.sources == 1:
+                return "its only source is failing"
+            return f"all {self.sources} sources failing"
         return None
 
 
@@ -123,7 +125,7 @@ def summarize_feeds(health: Sequence[FeedHealth], items_last_hour: int) -> FeedS
 
 
 def load_feeds(store: Store, now: datetime) -> FeedSummary:
-    return summarize_feeds(store.feed_health(), store.items_per_hour(now))
+    return summarize_feeds(store.feed_health(), store.items_seen_since(now - timedelta(hours=1)))
 
 
 def watchlist(store: Store, configured: Sequence[str]) -> tuple[str, ...]:
@@ -198,7 +200,7 @@ def load_overview(
         countries=countries,
         watched=watched,
         panels=panels,
-        feeds=summarize_feeds(health, store.items_per_hour(now)),
+        feeds=summarize_feeds(health, store.items_seen_since(now - timedelta(hours=1))),
         alerts=load_alerts(store, watched or countries, alert_level, now),
         max_rowid=max_rowid,
     )

@@ -44,6 +44,8 @@ class SearchScreen(DashScreen):
             self.start(self.initial)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value == self.query_text:
+            return  # e.g. the initial value: already searched
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE, lambda: self.start(event.value))

@@ -48,4 +48,16 @@ async def loaded(pilot: Pilot) -> None:
     await wait_for(pilot, lambda: all(p.data is not None for p in app.grid.panels))  # type: ignore[attr-defined]
 
 
-__all__ = ["CollectorStatus", "loaded", "make_app", "wait_for"]
+async def zoomed(pilot: Pilot, code: str | None = None) -> None:
+    """Zoom (into `code`, or by pressing enter) and wait for the country screen."""
+    from crisiswatch.tui.country_screen import CountryScreen
+
+    if code is None:
+        await pilot.press("enter")
+    else:
+        pilot.app.zoom(code)  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CountryScreen))
+    await pilot.pause()
+
+
+__all__ = ["CollectorStatus", "loaded", "make_app", "wait_for", "zoomed"]

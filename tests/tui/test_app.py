@@ -21,7 +21,7 @@ from crisiswatch.tui.paged_table import PagedTable
 from crisiswatch.tui.search_screen import SearchScreen
 from crisiswatch.tui.status import CollectorStatus
 from crisiswatch.tui.watch_prompt import WatchPrompt
-from tests.tui.conftest import loaded, make_app, wait_for
+from tests.tui.conftest import loaded, make_app, wait_for, zoomed
 from tests.tui.fixture_db import BROKEN, HOSTILE, WATCH, add_live_item, build_db
 
 
@@ -50,7 +50,7 @@ async def test_main_screen_shows_watched_countries_and_health(config: Config) ->
         header = plain(app.query_one(StatusHeader))
         assert "3 ok" in header and "1 failing" in header and "LIVE" in header
         sudan = app.query_one("#panel-SDN", CountryPanel)
-        assert "sources are failing" in plain(sudan.query_one(".note", Static))
+        assert "only source is failing" in plain(sudan.query_one(".note", Static))
         assert app.screen.focused is iran
 
 
@@ -82,7 +82,7 @@ async def test_zoom_and_back_keeps_focus(config: Config) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("right", "right")
-        await pilot.press("enter")
+        await zoomed(pilot)
         assert isinstance(app.screen, CountryScreen) and app.screen.code == "UKR"
         table = app.screen.query_one(PagedTable)
         await wait_for(pilot, lambda: table.row_count == 3)
@@ -101,6 +101,7 @@ async def test_double_click_zooms(config: Config) -> None:
         await pilot.click("#panel-TWN")
         assert focused_code(app) == "TWN"
         await pilot.double_click("#panel-TWN")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountryScreen))
         assert isinstance(app.screen, CountryScreen) and app.screen.code == "TWN"
 
 
@@ -109,8 +110,7 @@ async def test_country_filters_paging_and_item_detail(tmp_path: Path) -> None:
     app = make_app(config)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        app.zoom("UKR")
-        await pilot.pause()
+        await zoomed(pilot, "UKR")
         screen = app.screen
         assert isinstance(screen, CountryScreen)
         table = screen.query_one(PagedTable)
@@ -144,8 +144,7 @@ async def test_sorting_by_column_keeps_selection(config: Config) -> None:
     app = make_app(config)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        app.zoom("IRN")
-        await pilot.pause()
+        await zoomed(pilot, "IRN")
         table = app.screen.query_one(PagedTable)
         await wait_for(pilot, lambda: table.row_count >= 4)
         await pilot.press("down")
@@ -163,8 +162,7 @@ async def test_item_detail_highlights_evidence(config: Config) -> None:
     app = make_app(config)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        app.zoom("IRN")
-        await pilot.pause()
+        await zoomed(pilot, "IRN")
         table = app.screen.query_one(PagedTable)
         await wait_for(pilot, lambda: table.row_count >= 3)
         await pilot.press("enter")
@@ -255,8 +253,7 @@ async def test_live_rows_merge_into_an_open_country_table(config: Config) -> Non
     app = make_app(config, tick=0.2)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        app.zoom("IRN")
-        await pilot.pause()
+        await zoomed(pilot, "IRN")
         table = app.screen.query_one(PagedTable)
         await wait_for(pilot, lambda: table.row_count >= 4)
         await pilot.press("down", "down")
@@ -292,8 +289,7 @@ async def test_watchlist_edits_are_saved(config: Config) -> None:
         await pilot.press("d")
         await wait_for(pilot, lambda: app.loaded > count and "ISR" not in app.countries)
         assert focused_code(app) is not None  # focus moved to a neighbour, not lost
-        app.zoom("CHN")
-        await pilot.pause()
+        await zoomed(pilot, "CHN")
         count = app.loaded
         await pilot.press("a")
         await wait_for(pilot, lambda: app.loaded > count and "CHN" in app.countries)
@@ -359,8 +355,7 @@ async def test_untrusted_titles_show_literally_and_clicks_do_nothing(config: Con
         for x in range(6, 28, 3):  # click all over the hostile line
             await pilot.click("#panel-IRN .headlines", offset=(x, row))
         assert app.is_running and app.return_code is None
-        app.zoom("IRN")
-        await pilot.pause()
+        await zoomed(pilot, "IRN")
         table = app.screen.query_one(PagedTable)
         await wait_for(pilot, lambda: table.row_count >= 4)
         key = next(k for k, it in table.items.items() if it.title == HOSTILE)

@@ -1,0 +1,266 @@
+"""Dashboard figures on a 1,000,000-item database, and event-loop stalls during a collection.
+
+    python bench/dashboard.py            # first paint, memory, open country, search
+    python bench/dashboard.py --stall    # worst event-loop stall while 200 feeds are collected
+
+The database is built once with bulk SQL (same schema, through `Store`'s
+migrations) and cached under /tmp. The app runs headless at 120x40 with the
+real thread workers. Targets: first paint <= 1 s, RSS < 200 MB, open a country
+or a search result <= 200 ms, no event-loop stall > 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from crisiswatch.config import Config, FeedConfig  # noqa: E402
+from crisiswatch.models import to_iso  # noqa: E402
+from crisiswatch.store import Store  # noqa: E402
+
+ITEMS = 1_000_000
+DB = Path(tempfile.gettempdir()) / f"crisiswatch-bench-{ITEMS}.db"
+NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+COUNTRIES = (
+    "UKR RUS ISR PSE LBN IRN YEM SDN COD TWN CHN PRK USA GBR FRA DEU IND PAK AFG IRQ SYR TUR "
+    "SAU EGY LBY ETH SOM NGA MLI VEN COL MEX BRA ARM AZE SRB GEO KOR JPN PHL"
+).split()
+WATCH = ("UKR", "RUS", "ISR", "PSE", "LBN", "IRN", "YEM", "SDN", "COD", "TWN", "CHN", "PRK")
+WORDS = (
+    "missile strike talks border sanctions drone attack ceasefire protest troops shelling "
+    "election refinery port grain aid convoy summit warning navy exercise hostage"
+).split()
+
+
+def rss_mb() -> tuple[float, float]:
+    """Current and peak resident memory of this process, in MB."""
+    fields = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            key, _, value = line.partition(":")
+            fields[key] = value
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def build(path: Path, items: int) -> None:
+    """Bulk-insert straight through SQL; the FTS triggers index every row as in real use."""
+    started = time.perf_counter()
+    tmp = path.with_suffix(".building")
+    for leftover in tmp.parent.glob(tmp.name + "*"):
+        leftover.unlink()
+    store = Store(tmp)
+    feeds = [FeedConfig(f"https://feed{i}.bench/rss", f"Feed {i}", 600) for i in range(60)]
+    store.sync_feeds(feeds)
+    ok = to_iso(NOW)
+    for row in store.due_feeds(NOW):
+        store.record_poll(row.id, last_status=200, last_ok=ok, last_attempt=ok)
+    rng = random.Random(7)
+    conn = store.conn
+    span = 365 * 24 * 3600
+    batch = 20_000
+    # Oldest first, as a collector appends them: rowid order follows `seen`.
+    ages = sorted((int(span * rng.random() ** 3) for _ in range(items)), reverse=True)
+    with conn:
+        conn.execute("BEGIN")
+        for start in range(0, items, batch):
+            rows, links = [], []
+            for n in range(start, min(items, start + batch)):
+                # Skewed: more recent items, most levels low.
+                age = ages[n]
+                published = to_iso(NOW - timedelta(seconds=age))
+                level = min(5, int(rng.expovariate(1.1)))
+                actors = sorted(set(rng.choices(COUNTRIES[:20], k=rng.randint(1, 2))))
+                feed = rng.randint(1, len(feeds))
+                words = " ".join(rng.choices(WORDS, k=6))
+                title = f"{actors[0]} {words} report {n}"
+                key = hashlib.blake2b(str(n).encode(), digest_size=12).hexdigest()
+                rows.append(
+                    (
+                        n + 1,
+                        key,
+                        key[::-1],
+                        feed,
+                        f"g{n}",
+                        title,
+                        f"Summary {words}.",
+                        f"https://bench.example/{n}",
+                        published,
+                        published,
+                        " ".join(actors),
+                        level,
+                    )
+                )
+                links += [(n + 1, code, level, published, feed) for code in actors]
+            conn.executemany(
+                "INSERT INTO items (rowid, id, fingerprint, feed_id, guid, title, summary, url, "
+                "published, seen, actors, level) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            conn.executemany("INSERT INTO item_country VALUES (?,?,?,?,?)", links)
+    conn.execute("ANALYZE")
+    store.close()
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(tmp) + suffix)
+        if src.exists():
+            src.rename(str(path) + suffix)
+    print(f"built {items:,} items in {time.perf_counter() - started:.0f} s -> {path}")
+
+
+async def until(condition, timeout: float = 30.0) -> float:
+    """Seconds until `condition()` holds, polling the loop briefly."""
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError("condition not reached")
+        await asyncio.sleep(0.002)
+    return time.perf_counter() - started
+
+
+async def ui_bench(db: Path) -> dict[str, float]:
+    from crisiswatch.tui.app import CrisisApp
+    from crisiswatch.tui.paged_table import PagedTable
+    from crisiswatch.tui.search_screen import SearchScreen
+
+    config = Config(source=Path("bench"), feeds=(), db_path=db, watch=WATCH)
+    started = time.perf_counter()
+    app = CrisisApp(config)
+    figures: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        figures["first frame"] = time.perf_counter() - started
+        await until(lambda: app.loaded > 0 and all(p.data for p in app.grid.panels))
+        await pilot.pause()
+        figures["first paint with data"] = time.perf_counter() - started
+        figures["rss after load MB"], _ = rss_mb()
+
+        t = time.perf_counter()
+        app.request_reload()
+        before = app.loaded
+        await until(lambda: app.loaded > before)
+        figures["full refresh (12 panels)"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        app.zoom("UKR")
+        await pilot.pause(0)
+        screen = app.screen
+        table = screen.query_one(PagedTable)
+        await until(lambda: table.row_count > 0)
+        figures["open country: first rows"] = time.perf_counter() - t
+        await until(lambda: getattr(screen, "data", None) is not None)
+        figures["open country: complete"] = time.perf_counter() - t
+        t = time.perf_counter()
+        await pilot.press("end")
+        await until(lambda: table.row_count > 100)
+        figures["next page on scroll"] = time.perf_counter() - t
+        await pilot.press("escape")
+
+        t = time.perf_counter()
+        search = SearchScreen("missile ceasefire")
+        app.push_screen(search)
+        await pilot.pause(0)
+        results = search.query_one(PagedTable)
+        await until(lambda: results.row_count > 0)
+        figures["search results"] = time.perf_counter() - t
+        t = time.perf_counter()
+        results.focus()
+        await pilot.press("enter")
+        await until(lambda: type(app.screen).__name__ == "ItemScreen")
+        await pilot.pause(0)
+        figures["open a search result"] = time.perf_counter() - t
+        figures["rss now MB"], figures["rss peak MB"] = rss_mb()
+    return figures
+
+
+async def stall_bench(feeds: int) -> dict[str, float]:
+    from farm import Farm
+
+    from crisiswatch.cli.dashboard import _prepare_db, _start_collector
+    from crisiswatch.tui.app import CrisisApp
+    from crisiswatch.tui.status import CollectorStatus
+
+    folder = Path(tempfile.mkdtemp(prefix="crisiswatch-stall-"))
+    with Farm(feeds=feeds, items=50) as farm:
+        feed_configs = tuple(FeedConfig(u, f"farm {i}", 600) for i, u in enumerate(farm.urls))
+        config = Config(source=folder / "c.toml", feeds=feed_configs, db_path=folder / "s.db")
+        _prepare_db(config, feed_configs, writable=True)
+        status = CollectorStatus()
+        app = CrisisApp(config, status=status)
+        figures: dict[str, float] = {}
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(lambda: app.loaded > 0)
+            worst = 0.0
+            keys = []
+
+            async def watch_loop() -> None:
+                nonlocal worst
+                while True:
+                    t = time.perf_counter()
+                    await asyncio.sleep(0.005)
+                    worst = max(worst, time.perf_counter() - t - 0.005)
+
+            monitor = asyncio.create_task(watch_loop())
+            started = time.perf_counter()
+            background = _start_collector(config, feed_configs, status)
+            try:
+                while status.last_done is None and time.perf_counter() - started < 120:
+                    t = time.perf_counter()
+                    await pilot.press("right" if len(keys) % 2 else "left")
+                    keys.append(time.perf_counter() - t)
+                    await asyncio.sleep(0.05)
+                collect_seconds = time.perf_counter() - started
+                await asyncio.sleep(2.5)  # the refresh that follows the poll
+            finally:
+                monitor.cancel()
+                background.stop()
+            figures["collection seconds"] = collect_seconds
+            figures["items stored"] = float(app.seen_rowid)
+            figures["keys pressed during collection"] = float(len(keys))
+            figures["worst key round trip ms"] = max(keys) * 1000 if keys else 0.0
+            figures["worst event-loop stall ms"] = worst * 1000
+            figures["rss peak MB"] = rss_mb()[1]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stall", action="store_true", help="measure stalls during collection")
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    if args.stall:
+        figures = asyncio.run(stall_bench(args.feeds))
+        targets = {"worst event-loop stall ms": 100.0}
+    else:
+        if args.rebuild or not DB.exists():
+            build(DB, ITEMS)
+        figures = asyncio.run(ui_bench(DB))
+        targets = {
+            "first paint with data": 1.0,
+            "rss peak MB": 200.0,
+            "open country: first rows": 0.2,
+            "open country: complete": 0.2,
+            "search results": 0.2,
+            "open a search result": 0.2,
+        }
+    failed = False
+    for name, value in figures.items():
+        unit = "" if name.endswith(("MB", "ms")) or name.startswith(("items", "keys")) else " s"
+        mark = ""
+        if name in targets:
+            ok = value <= targets[name]
+            failed |= not ok
+            mark = f"   target <= {targets[name]:g}: {'ok' if ok else 'MISSED'}"
+        print(f"{name:34} {value:10.3f}{unit}{mark}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
