@@ -1,30 +1,83 @@
 """Tag a news item with the countries involved and an escalation level 0-5.
 
-STUB: the real engine lands with the classifier issue. The public surface is:
-`classify(title, summary) -> Classification`, `Classifier(extra_aliases)` and
-`VERSION`.
+Two independent engines, each explaining itself with `Evidence`:
+`actors.ActorMatcher` finds countries, `levels.LevelEngine` picks the level.
+`VERSION` changes whenever either engine's code or data changes, so stored
+items tagged by an older classifier can be found and re-tagged.
 """
 
 from __future__ import annotations
 
-from crisiswatch.models import Classification
+import hashlib
+import json
+from pathlib import Path
 
-VERSION = "0-stub"
+from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
+from crisiswatch.classify.levels import RULES_FILE, LevelEngine
+from crisiswatch.models import Classification, Evidence
+
+ENGINE = 1  # bump by hand for a change of method that the hash below would not show
+
+
+def _fingerprint(paths: list[Path]) -> str:
+    digest = hashlib.blake2b(digest_size=4)
+    for path in paths:
+        if path.exists():
+            digest.update(path.name.encode() + b"\x00" + path.read_bytes() + b"\x00")
+    return digest.hexdigest()
+
+
+_SOURCES = [
+    RULES_FILE,
+    *sorted(DATA_FILES),
+    Path(__file__).with_name("levels.py"),
+    Path(__file__).with_name("actors.py"),
+]
+VERSION = f"{ENGINE}.{_fingerprint(_SOURCES)}"
+
+_engine: LevelEngine | None = None
+
+
+def _level_engine() -> LevelEngine:
+    """One engine per process: the automaton is read-only once built."""
+    global _engine
+    if _engine is None:
+        _engine = LevelEngine()
+    return _engine
 
 
 class Classifier:
+    """Actors plus level for one item; build once, call `classify` many times."""
+
     def __init__(self, extra_aliases: dict[str, list[str]] | None = None) -> None:
         self.extra_aliases = extra_aliases or {}
+        self._actors = ActorMatcher(self.extra_aliases)
+        self._levels = _level_engine()
         self.version = VERSION
+        if self.extra_aliases:  # user aliases are data too: a change must re-tag history
+            blob = json.dumps(self.extra_aliases, sort_keys=True, ensure_ascii=False)
+            self.version += "+" + hashlib.blake2b(blob.encode(), digest_size=3).hexdigest()
 
     def classify(self, title: str, summary: str = "") -> Classification:
-        return Classification(version=self.version)
+        level, deescalation, level_evidence = self._levels.assess(title, summary)
+        actor_evidence = self._actors.find(title, summary)
+        evidence: list[Evidence] = [*actor_evidence, *level_evidence]
+        if actor_evidence and level_evidence:
+            evidence.sort(key=lambda e: (e.field != "title", e.start))
+        return Classification(
+            ActorMatcher.actors(actor_evidence),
+            level,
+            deescalation,
+            tuple(evidence),
+            self.version,
+        )
 
 
 _default: Classifier | None = None
 
 
 def classify(title: str, summary: str = "") -> Classification:
+    """Classify with the built-in gazetteer and rules (no user aliases)."""
     global _default
     if _default is None:
         _default = Classifier()

@@ -1,0 +1,514 @@
+"""The escalation half of the classifier: which level 0-5 a news item reports.
+
+All words live in `data/levels.toml`; this module only knows the mechanics.
+One Aho-Corasick pass over the normalised title and summary finds every
+phrase; overlapping hits keep the longest (so "strikes a deal" beats
+"strikes"). Then a few context rules run over the handful of hits:
+
+- cues that change a word's meaning in its sentence (a sports report, a labour
+  dispute, a natural disaster, a missile test, a crowd being policed);
+- verbs that only mean force next to a weapon ("drones hit");
+- scale: casualty counts, "hundreds of missiles", "massive";
+- force used on or at a nuclear site is level 5;
+- modifiers scoping over nearby words ("threatens to", "could", "denies",
+  "anniversary of", "warns ... against"), never past the end of the clause;
+- weak background words ("the war") count only when nothing else does.
+
+The level is the highest surviving piece of evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from crisiswatch.models import Evidence
+
+RULES_FILE = Path(__file__).parent / "data" / "levels.toml"
+
+# Lower-case, keep letters and digits, blank out everything else, one character
+# for one, so a span found in the normalised text indexes the original string.
+_NORMALISE: dict[int, str] = {}
+for _code in range(0x370):
+    _char = chr(_code)
+    _lower = _char.lower()
+    _NORMALISE[_code] = (_lower if len(_lower) == 1 else _char) if _char.isalnum() else " "
+for _char in "\u2018\u2019\u201a\u201b\u201c\u201d\u2010\u2011\u2012\u2013\u2014\u2026\u2028\u2029":
+    _NORMALISE[ord(_char)] = " "
+
+# A clause ends at ; : ! ? brackets, quotes, a full stop or comma before a space,
+# or a spaced dash; a sentence only at ; ! ? or a full stop. "U.S." ends nothing.
+_CLAUSE_END = re.compile(
+    r"[;:!?()\[\]\"\u201c\u201d]|(?<!\b[A-Z])[.,](?=\s|$)|\s[-\u2013\u2014]+\s"
+)
+_SENTENCE_END = re.compile(r"[;!?]|(?<!\b[A-Z])\.(?=\s|$)")
+_WORD = re.compile(r"\S+")
+_SEP = " \x01 "  # between title and summary: no phrase can span it
+
+# What a modifier does to a level-bearing word in its scope, strongest first.
+EFFECTS = (
+    "negation",
+    "prevention",
+    "commemoration",
+    "denial",
+    "against",
+    "rejection",
+    "delivery",
+    "threat",
+    "hypothetical",
+)
+_RANK = {name: rank for rank, name in enumerate(EFFECTS)}
+_CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
+_CANCELS_ACT = frozenset({"negation", "prevention"})
+
+# Number words a headline uses for casualties and salvo sizes.
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "dozens": 24, "scores": 40, "hundreds": 200, "thousand": 1000, "thousands": 2000,
+}  # fmt: skip
+_NOT_COUNTS = frozenset(
+    ("km", "kilometres", "kilometers", "miles", "metres", "meters", "minutes", "hours", "days",
+     "weeks", "months", "years", "percent", "per", "cent", "mph", "tonnes", "tons", "billion",
+     "million", "bn", "m", "am", "pm", "th", "st", "nd", "rd")
+)  # fmt: skip
+_NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in", "of"})
+
+
+def normalise(text: str) -> str:
+    """Same length as `text`: lower case, punctuation and symbols turned to spaces."""
+    return text.translate(_NORMALISE)
+
+
+def expand(phrase: str) -> list[str]:
+    """`"air strike{,s}"` -> `["air strike", "air strikes"]`; braces may repeat."""
+    match = re.search(r"\{([^{}]*)\}", phrase)
+    if match is None:
+        return [phrase]
+    head, tail = phrase[: match.start()], phrase[match.end() :]
+    return [out for alt in match.group(1).split(",") for out in expand(head + alt + tail)]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one phrase means; many phrases share one entry."""
+
+    name: str
+    level: int | None  # None: a cue or modifier with no level of its own
+    note: str
+    tags: frozenset[str]
+    effect: str = ""  # a modifier's effect on level words in its scope
+    ahead: int = 0  # how many words after the phrase the effect reaches
+    behind: int = 0  # ... and before it
+    requires: str = ""  # a modifier that only works after a phrase with this tag
+    deescalation: bool = False
+    pair: str = ""  # the word only has pair_level next to a hit with this tag ...
+    pair_window: int = 99  # ... at most this many words away, in the same sentence
+    pair_level: int = 3
+    pair_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    automaton: Any
+    entries: tuple[Entry, ...]
+    settings: dict[str, Any]
+
+
+def load_rules(path: Path = RULES_FILE) -> Rules:
+    """Parse the TOML lexicon and build the automaton (once per process)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    automaton = ahocorasick.Automaton()
+    entries: list[Entry] = []
+    seen: dict[str, str] = {}
+    for section in ("term", "modifier", "cue"):
+        for group in data.get(section, []):
+            entry = Entry(
+                name=group["name"],
+                level=group.get("level"),
+                note=group.get("note", ""),
+                tags=frozenset(group.get("tags", ())),
+                effect=group.get("effect", ""),
+                ahead=group.get("ahead", 0),
+                behind=group.get("behind", 0),
+                requires=group.get("requires", ""),
+                deescalation=group.get("deescalation", False),
+                pair=group.get("pair", ""),
+                pair_window=group.get("pair_window", 99),
+                pair_level=group.get("pair_level", 3),
+                pair_note=group.get("pair_note", ""),
+            )
+            if entry.effect and entry.effect not in _RANK:
+                raise ValueError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
+            entries.append(entry)
+            for raw in group["phrases"]:
+                for phrase in expand(raw):
+                    key = " " + " ".join(normalise(phrase).split()) + " "
+                    if seen.get(key, entry.name) != entry.name:
+                        raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")
+                    seen[key] = entry.name
+                    automaton.add_word(key, (len(entries) - 1, len(key)))
+    automaton.make_automaton()
+    return Rules(automaton, tuple(entries), data.get("settings", {}))
+
+
+def count_near(words: list[str], at: int, before: int, after: int) -> int:
+    """The count nearest to words[at] ("41", "dozens", "1 200"), 0 if there is none."""
+    best, best_distance = 0, 99
+    for i in range(max(0, at - before), min(len(words), at + after + 1)):
+        word = words[i]
+        if word.isdigit():
+            if i > 0 and (words[i - 1].isdigit() or words[i - 1] in _NOT_COUNT_AFTER):
+                continue  # the tail of "1,200", an age, a date
+            value, j = int(word), i + 1
+            while j < len(words) and len(words[j]) == 3 and words[j].isdigit():
+                value, j = value * 1000 + int(words[j]), j + 1  # "1,200" reads "1 200"
+            if (len(word) == 4 and 1900 <= value <= 2100) or (
+                j < len(words) and words[j] in _NOT_COUNTS
+            ):
+                continue
+        elif word in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[word]
+            if word == "dozen" and i > 0 and words[i - 1] in _NUMBER_WORDS:
+                value = 12 * _NUMBER_WORDS[words[i - 1]]
+        else:
+            continue
+        if abs(i - at) < best_distance:
+            best, best_distance = value, abs(i - at)
+    return best
+
+
+class LevelEngine:
+    """Built once; `assess` keeps no state between items, so it is thread-safe."""
+
+    def __init__(self, rules: Rules | None = None) -> None:
+        self.rules = rules or load_rules()
+        settings = self.rules.settings
+        self.casualty_major = int(settings.get("casualty_major", 20))
+        self.salvo_major = int(settings.get("salvo_major", 100))
+        self.pair_window = int(settings.get("pair_window", 8))
+        self.scale_window = int(settings.get("scale_window", 3))
+
+    def assess(self, title: str, summary: str = "") -> tuple[int, bool, list[Evidence]]:
+        """(level, deescalation, evidence) for one item."""
+        norm_title = title.translate(_NORMALISE)
+        joined = " " + norm_title + _SEP + summary.translate(_NORMALISE) + " "
+        entries = self.rules.entries
+        hits = [
+            _Hit(end - size + 2, end, entries[index])
+            for end, (index, size) in self.rules.automaton.iter(joined)
+        ]
+        if not hits:
+            return 0, False, []
+        if len(hits) > 1:
+            hits = _longest(hits)
+        return _Item(self, title, summary, joined, len(norm_title) + 4, hits).decide()
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int  # span of the phrase in the joined, normalised text
+    stop: int
+    entry: Entry
+
+
+def _longest(hits: list[_Hit]) -> list[_Hit]:
+    """Drop every hit that overlaps a longer one (of equals, the first wins)."""
+    hits.sort(key=lambda h: (h.start - h.stop, h.start))
+    kept: list[_Hit] = []
+    for hit in hits:
+        if all(hit.stop <= k.start or hit.start >= k.stop for k in kept):
+            kept.append(hit)
+    kept.sort(key=lambda h: h.start)
+    return kept
+
+
+class _Item:
+    """Working state for one item; lives only inside `LevelEngine.assess`."""
+
+    def __init__(
+        self,
+        engine: LevelEngine,
+        title: str,
+        summary: str,
+        joined: str,
+        offset: int,
+        hits: list[_Hit],
+    ) -> None:
+        self.engine, self.title, self.summary = engine, title, summary
+        self.joined, self.offset, self.hits = joined, offset, hits
+        self._clauses: list[int] | None = None
+        self._sentences: list[int] | None = None
+        self._words: list[int] | None = None
+        self.evidence: list[Evidence] = []
+        self._shown: set[tuple[int, str]] = set()
+
+    # -- positions ---------------------------------------------------------------------
+
+    def _ends(self, pattern: re.Pattern[str]) -> list[int]:
+        ends = [m.start() + 1 for m in pattern.finditer(self.title)]
+        ends.append(self.offset - 2)  # the title/summary separator
+        ends.extend(m.start() + self.offset for m in pattern.finditer(self.summary))
+        return ends
+
+    def clause(self, pos: int) -> int:
+        if self._clauses is None:
+            self._clauses = self._ends(_CLAUSE_END)
+        return bisect_right(self._clauses, pos)
+
+    def sentence(self, pos: int) -> int:
+        if self._sentences is None:
+            self._sentences = self._ends(_SENTENCE_END)
+        return bisect_right(self._sentences, pos)
+
+    def gap(self, a: int, b: int) -> int:
+        """Words strictly between positions a and b of the joined text."""
+        if self._words is None:
+            self._words = [m.start() for m in _WORD.finditer(self.joined)]
+        return bisect_left(self._words, b) - bisect_left(self._words, a) if a < b else 0
+
+    def text(self, hit: _Hit) -> str:
+        return self.joined[hit.start : hit.stop]
+
+    def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
+        if (hit.start, kind) in self._shown:
+            return
+        self._shown.add((hit.start, kind))
+        if hit.start < self.offset:
+            field, text, start = "title", self.title, hit.start - 1
+        else:
+            field, text, start = "summary", self.summary, hit.start - self.offset
+        end = start + hit.stop - hit.start
+        self.evidence.append(Evidence(field, start, end, text[start:end], kind, value, note))
+
+    # -- context -----------------------------------------------------------------------
+
+    def near(
+        self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
+    ) -> _Hit | None:
+        """The closest other hit tagged `tag` in the same sentence, within `window` words."""
+        best, best_gap, sentence = None, window + 1, self.sentence(hit.start)
+        for other in self.hits:
+            if other is hit or tag not in other.entry.tags:
+                continue
+            if before and other.stop <= hit.start:
+                gap = self.gap(other.stop, hit.start)
+            elif after and other.start >= hit.stop:
+                gap = self.gap(hit.stop, other.start)
+            else:
+                continue
+            if gap < best_gap and self.sentence(other.start) == sentence:
+                best, best_gap = other, gap
+        return best
+
+    def violence_near(self, hit: _Hit) -> bool:
+        """A weapon, an armed group or an act of force in the sentence, not just deaths."""
+        sentence = self.sentence(hit.start)
+        for other in self.hits:
+            entry = other.entry
+            if other is hit or self.sentence(other.start) != sentence:
+                continue
+            if "munition" in entry.tags or "armed_group" in entry.tags:
+                return True
+            if "force" in entry.tags and "casualty" not in entry.tags and not entry.pair:
+                return True
+        return False
+
+    def modifier_for(self, hit: _Hit, modifiers: list[_Hit]) -> _Hit | None:
+        """The strongest modifier whose scope covers `hit`."""
+        best: _Hit | None = None
+        best_rank = 99
+        for mod in modifiers:
+            entry = mod.entry
+            if mod.stop <= hit.start:
+                if self.gap(mod.stop, hit.start) > entry.ahead or self._broken(mod, hit):
+                    continue
+            elif mod.start >= hit.stop:
+                if not entry.behind or self.gap(hit.stop, mod.start) > entry.behind:
+                    continue
+            else:
+                continue
+            if self.clause(mod.start) != self.clause(hit.start):
+                continue
+            if entry.requires and self.near(mod, entry.requires, 4, after=False) is None:
+                continue
+            # A threat and a hypothesis rank alike: the outermost (first) one decides,
+            # so "warns it is ready to strike" is a threat, "may be ready to" is not.
+            rank = min(_RANK[entry.effect], _RANK["threat"])
+            if rank < best_rank:
+                best, best_rank = mod, rank
+        return best
+
+    def _broken(self, mod: _Hit, hit: _Hit) -> bool:
+        return any(
+            "breaker" in h.entry.tags and h.start >= mod.stop and h.stop <= hit.start
+            for h in self.hits
+        )
+
+    # -- decision ----------------------------------------------------------------------
+
+    def decide(self) -> tuple[int, bool, list[Evidence]]:
+        modifiers = [h for h in self.hits if h.entry.effect]
+        sport = self._sport()
+        level, deescalation, weak, counted = 0, False, [], False
+        for hit in self.hits:
+            entry = hit.entry
+            if entry.level is None:
+                continue
+            if "weak" in entry.tags:
+                weak.append(hit)
+                continue
+            if sport is not None and "soft" in entry.tags:
+                self.add(sport, "modifier", "sport", "a sports report: not military")
+                continue
+            value, note = self.context_level(hit)
+            if value is None:
+                continue
+            if value >= 1 or entry.deescalation or "threat_only" in entry.tags:
+                mod = self.modifier_for(hit, modifiers) if modifiers else None
+                if value == 1 and mod is not None and mod.entry.effect not in _CANCELS_ACT:
+                    mod = None  # only a negation or prevention undoes friction
+                if mod is not None:
+                    value, note = self.modified(hit, value, note, mod)
+                elif "threat_only" in entry.tags:
+                    continue
+                if value is None:
+                    continue
+            counted = True
+            if entry.deescalation and value == 0:
+                deescalation = True
+                self.add(hit, "deescalation", "0", note)
+            elif "metaphor" in entry.tags:
+                self.add(hit, "modifier", "metaphor", note)
+            else:
+                self.add(hit, "level", str(value), note)
+            level = max(level, value)
+        if weak and not counted:
+            for hit in weak:
+                self.add(hit, "level", str(hit.entry.level), hit.entry.note)
+                level = max(level, hit.entry.level or 0)
+        return level, deescalation, self.evidence
+
+    def _sport(self) -> _Hit | None:
+        """A sports cue, unless weapons or soldiers show the item is not about sport."""
+        sport = None
+        for hit in self.hits:
+            tags = hit.entry.tags
+            if ("munition" in tags or "military_cue" in tags) and "soft" not in tags:
+                return None
+            if sport is None and "sport" in hit.entry.tags:
+                sport = hit
+        return sport
+
+    def context_level(self, hit: _Hit) -> tuple[int | None, str]:
+        """The level a word has in its sentence, before modifiers."""
+        entry, tags = hit.entry, hit.entry.tags
+        level, note = entry.level or 0, entry.note
+        if entry.pair:
+            partner = self.near(hit, entry.pair, entry.pair_window)
+            if partner is None:
+                return (level or None), note
+            if entry.pair == "munition":
+                return self.weapon_used(hit, partner)
+            level = entry.pair_level
+            note = entry.pair_note or f"{self.text(hit)} ({self.text(partner)}): {note}"
+        elif "munition" in tags and (space := self.near(hit, "space")) is not None:
+            self.add(space, "modifier", "space", "a space launch, not a weapon")
+            return 0, "space launch"
+        if "labour" in tags:
+            if self.near(hit, "strike_object", 2, before=False) is not None:
+                return None, ""  # "strikes a deal", "strikes an upbeat tone"
+            if self.near(hit, "labour_cue") and not self.near(hit, "military_cue"):
+                return 1, "labour strike: friction, not force"
+        if "civil" in tags and (cue := self.near(hit, "protest_cue")) is not None:
+            return min(level, 1), f"civil protest action ('{self.text(cue)}'): friction"
+        if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:
+            return min(level, 2), f"crowd control at a protest ('{self.text(cue)}')"
+        if (
+            ("casualty" in tags or "blast" in tags)
+            and (cue := self.near(hit, "disaster")) is not None
+            and not self.violence_near(hit)
+        ):
+            self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
+            return 0, "deaths from a disaster or accident, not conflict"
+        if "counted" in tags:
+            count = self._count(hit, before=6, after=12 if "toll" in tags else 4)
+            if count >= self.engine.casualty_major:
+                return 4, f"{count}+ killed: mass-casualty violence"
+        if "force" in tags and level >= 3:
+            return self.force_level(hit, level, note)
+        return level, note
+
+    def weapon_used(self, hit: _Hit, munition: _Hit) -> tuple[int | None, str]:
+        """A verb next to a weapon: test, space launch, large salvo or attack."""
+        if (space := self.near(hit, "space")) is not None:
+            self.add(space, "modifier", "space", "a space launch, not a weapon")
+            return 0, "space launch"
+        if (cue := self.near(hit, "test")) is not None or "test" in munition.entry.tags:
+            self.add(cue or munition, "modifier", "test", "fired as a test, not at a target")
+            return 2, "missile launch or test: coercion short of force"
+        weapon = self.text(munition)
+        count = self._count(munition, before=3, after=0)
+        if count >= self.engine.salvo_major:
+            return 4, f"{count} {weapon}: a large attack"
+        if self.near(munition, "scale", 2, after=False) is not None:
+            return 4, f"{self.text(hit)} many {weapon}: a large attack"
+        note = f"{weapon} {self.text(hit)}: weapons used, limited use of force"
+        return self.force_level(hit, 3, note)
+
+    def force_level(self, hit: _Hit, level: int, note: str) -> tuple[int, str]:
+        """Force in context: part of an exercise, scaled up, or at a nuclear site."""
+        word = self.text(hit)
+        drill = None if "casualty" in hit.entry.tags else self.near(hit, "exercise", 6)
+        if drill is not None and self.clause(drill.start) == self.clause(hit.start):
+            return 2, f"'{word}' in an exercise ('{self.text(drill)}'): a show of force"
+        if level == 3:
+            if (cue := self.near(hit, "scale", self.engine.scale_window, after=False)) is not None:
+                level, note = 4, f"{self.text(cue)} {word}: large-scale attack"
+            elif (cue := self.near(hit, "sustained")) is not None:
+                level, note = 4, f"{word} {self.text(cue)}: sustained fighting"
+            elif "capture" in hit.entry.tags and self.near(hit, "territory", 3) is not None:
+                level, note = 4, "a town or city taken: ground offensive"
+        if (site := self.near(hit, "nuclear_site")) is not None:
+            return 5, f"force on or at a nuclear site ('{self.text(site)}')"
+        return level, note
+
+    def _count(self, hit: _Hit, before: int, after: int) -> int:
+        """A count next to `hit`, read only inside its sentence."""
+        sentence = self.sentence(hit.start)
+        ends = self._sentences or []
+        lo = ends[sentence - 1] + 1 if sentence > 0 else 0
+        hi = ends[sentence] if sentence < len(ends) else len(self.joined)
+        head = self.joined[lo : hit.start].split()
+        return count_near([*head, *self.joined[hit.start : hi].split()], len(head), before, after)
+
+    def modified(self, hit: _Hit, value: int, note: str, mod: _Hit) -> tuple[int | None, str]:
+        """Apply a modifier's effect; None means the word no longer counts."""
+        effect, word = mod.entry.effect, self.text(hit)
+        self.add(mod, "modifier", effect, mod.entry.note)
+        if hit.entry.deescalation:
+            if effect in _CANCELS_PEACE:
+                return 1, f"'{word}' rejected or failed: friction"
+            return value, note
+        if "threat_only" in hit.entry.tags:
+            if effect != "threat":
+                return None, ""
+            return 2, f"threatened '{word}': explicit threat"
+        if effect == "threat":
+            if "nuclear" in hit.entry.tags:
+                return 5, f"explicit nuclear threat ('{word}')"
+            return 2, f"threatened '{word}': explicit threat, not an act"
+        if effect == "hypothetical":
+            return 1, f"'{word}' is hypothetical or predicted, not happening"
+        if effect == "delivery":
+            return 2, f"'{word}' supplied, not used: arms delivery"
+        if "nuclear" in hit.entry.tags:
+            return 1, f"'{word}' mentioned, not threatened: nuclear rhetoric"
+        return None, ""  # negated, prevented, commemorated, denied, warned against
