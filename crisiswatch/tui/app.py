@@ -21,7 +21,6 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from crisiswatch.config import Config
@@ -47,6 +46,8 @@ from crisiswatch.tui.data import (
 from crisiswatch.tui.feeds_screen import FeedsScreen
 from crisiswatch.tui.header import StatusHeader
 from crisiswatch.tui.help_screen import HelpScreen
+from crisiswatch.tui.item_screen import ItemScreen
+from crisiswatch.tui.key_bar import KeyBar
 from crisiswatch.tui.level_filter import LevelFilter
 from crisiswatch.tui.names import country_name
 from crisiswatch.tui.panel_grid import PanelGrid
@@ -120,15 +121,12 @@ class CrisisApp(App[None]):
         yield StatusHeader(self.now, self.tz, self.status)
         yield PanelGrid()
         yield AlertsStrip(self.config.alert_level)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.tick_seconds:
             self.set_interval(self.tick_seconds, self.tick)
         self.refresh_data()
-
-    def on_unmount(self) -> None:
-        self.reader.close()
 
     @property
     def header(self) -> StatusHeader:
@@ -256,6 +254,11 @@ class CrisisApp(App[None]):
             self.notify(message, severity="error", markup=False)
 
     # -- actions ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keep the footer short on reading screens, where live-view keys mean nothing."""
+        reading = isinstance(self.screen, (ItemScreen, HelpScreen, FeedsScreen, SearchScreen))
+        return not (reading and action in ("level", "pause", "poll"))
 
     def on_country_panel_zoom(self, event: CountryPanel.Zoom) -> None:
         self.zoom(event.code)

@@ -10,13 +10,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, OptionList, Sparkline, Static
+from textual.widgets import DataTable, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from crisiswatch.store import Store, StoredItem
 from crisiswatch.tui.base import DashScreen
 from crisiswatch.tui.data import PAGE, CountryData, country_page, cursor_of, load_country
 from crisiswatch.tui.item_screen import ItemScreen
+from crisiswatch.tui.key_bar import KeyBar
 from crisiswatch.tui.level_filter import LevelFilter
 from crisiswatch.tui.names import country_name
 from crisiswatch.tui.paged_table import PagedTable
@@ -77,10 +78,11 @@ class CountryScreen(DashScreen):
                 yield Static(Text("last 7 days", style="dim"))
                 yield Sparkline([0.0] * 168, id="spark-week")
                 yield Static("", id="sources")
-        yield Footer()
+        yield KeyBar()
+
+    AUTO_FOCUS = "#items"
 
     def on_mount(self) -> None:
-        self.query_one(PagedTable).focus()
         if self.prefetched is None:
             self.reload()
         else:

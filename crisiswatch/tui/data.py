@@ -7,7 +7,6 @@ render without further I/O, so the event loop never waits on SQLite.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,29 +25,23 @@ PAGE = 100
 
 
 class Reader:
-    """One read-only store connection per thread (SQLite connections are per-thread)."""
+    """One read-only store connection per thread (SQLite connections are per-thread).
+
+    Connections are never closed from another thread: a worker may still be in
+    the middle of a query. Each one closes when its thread ends and the
+    thread-local is dropped.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._lock = threading.Lock()
-        self._open: list[Store] = []
 
     def store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
             store = Store(self.path, readonly=True)  # raises StoreError while the DB is empty
             self._local.store = store
-            with self._lock:
-                self._open.append(store)
         return store
-
-    def close(self) -> None:
-        with self._lock:
-            stores, self._open = self._open, []
-        for store in stores:
-            with contextlib.suppress(Exception):
-                store.close()
 
 
 # -- records ---------------------------------------------------------------------------

@@ -8,10 +8,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from crisiswatch.models import FeedHealth
 from crisiswatch.tui.base import DashScreen
+from crisiswatch.tui.key_bar import KeyBar
 
 
 def _state(h: FeedHealth) -> Text:
@@ -30,7 +31,7 @@ class FeedsScreen(DashScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text(" Feeds", style="bold"), id="feeds-title")
         yield DataTable(id="feeds", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from crisiswatch.index import FORMULA
+from crisiswatch.tui.key_bar import KeyBar
 from crisiswatch.tui.render import LEVEL_NAMES, badge_style
 
 KEYS = (
@@ -69,4 +70,4 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help"):
             yield Static(Text(" crisiswatch — help", style="bold"), id="help-title")
             yield Static(help_text(), id="help-body")
-        yield Footer()
+        yield KeyBar()

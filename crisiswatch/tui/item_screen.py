@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from crisiswatch.store import StoredItem
 from crisiswatch.tui.base import DashScreen
 from crisiswatch.tui.data import time_ago
+from crisiswatch.tui.key_bar import KeyBar
 from crisiswatch.tui.names import country_name
 from crisiswatch.tui.render import LEVEL_NAMES, badge_style, highlighted, level_style
 
@@ -68,7 +69,7 @@ class ItemScreen(DashScreen):
             yield Static(self._evidence_table(), id="item-evidence")
             if item.url:
                 yield Button("open link (o)", id="open-link", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def _evidence_table(self) -> Table:
         table = Table(title="Why this level", title_justify="left", expand=True, box=None)

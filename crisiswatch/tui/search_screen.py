@@ -9,11 +9,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from crisiswatch.store import StoredItem
 from crisiswatch.tui.base import DashScreen
 from crisiswatch.tui.item_screen import ItemScreen
+from crisiswatch.tui.key_bar import KeyBar
 from crisiswatch.tui.paged_table import PagedTable
 
 PAGE = 100
@@ -36,7 +37,7 @@ class SearchScreen(DashScreen):
         yield Input(value=self.initial, placeholder="search all stored items", id="query")
         yield Static(Text("type words; every word must match", style="dim"), id="search-status")
         yield PagedTable(id="results", sortable=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
