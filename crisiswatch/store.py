@@ -28,6 +28,8 @@ from crisiswatch.models import (
 )
 
 BUSY_TIMEOUT_MS = 30_000
+WAL_RESTART_BYTES = 8 * 1024 * 1024  # past this, the writer rewinds the WAL (see limit_wal)
+WAL_RESTART_WAIT_MS = 200  # how long that may wait for readers of old frames
 
 
 class StoreError(Exception):
@@ -290,6 +292,28 @@ class Store:
         """Fold the WAL back into the DB so it does not grow without bound."""
         self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
+    def limit_wal(self) -> None:
+        """Start the WAL over once it passes WAL_RESTART_BYTES.
+
+        A passive checkpoint copies frames back but never rewinds the WAL while
+        some reader still uses it, and a dashboard plus exports can keep a reader
+        active at every instant of a long poll: the WAL then grows to several
+        times the database. TRUNCATE waits (briefly) for those readers to move on
+        to the database file and rewinds it; if they do not, the next write tries
+        again.
+        """
+        try:
+            size = Path(f"{self.path}-wal").stat().st_size
+        except OSError:
+            return
+        if size < WAL_RESTART_BYTES:
+            return
+        self.conn.execute(f"PRAGMA busy_timeout = {WAL_RESTART_WAIT_MS}")
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
     # -- feeds -------------------------------------------------------------------------
 
     def sync_feeds(self, feeds: Iterable[Any]) -> None:
@@ -434,6 +458,8 @@ class Store:
                 self.conn.execute(
                     "UPDATE feeds SET items_total = items_total + ? WHERE id = ?", (new, feed_id)
                 )
+        if new:
+            self.limit_wal()
         return new
 
     def count_items(self) -> int:
