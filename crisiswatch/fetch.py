@@ -1,0 +1,501 @@
+"""Fetch feeds over HTTP politely and defensively.
+
+Hundreds of feeds are polled through one shared httpx client. Every request is
+bounded in time (a total deadline, because a read timeout alone never fires on
+a server that trickles a byte a second) and in memory (the body is decoded by
+hand with zlib so a gzip bomb costs no more than the cap). Nothing here raises
+except cancellation: failures come back as words in `FetchResult.error`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import errno
+import importlib.util
+import socket
+import ssl
+import sys
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+import httpx
+
+from crisiswatch import __version__
+
+# httpcore tries `import sniffio` several times per request. anyio 4 no longer
+# installs it, and a failed import is not cached: it walks sys.path every time
+# (about half of the per-request cost on loopback). Record the absence once;
+# `import sniffio` then fails instantly, exactly as it would have anyway.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
+
+USER_AGENT = f"crisiswatch/{__version__} (+https://github.com/crisiswatch/crisiswatch)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+)
+ACCEPT_ENCODING = "gzip, deflate"  # only what _Decoder can undo
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_DRAIN_LIMIT = 64 * 1024  # read this much of an error body to keep the connection reusable
+_GZIP_MAGIC = b"\x1f\x8b"
+# Output per zlib call. zlib builds its result in pieces and then joins them, so
+# one call briefly needs twice its output; small steps keep that overhead small.
+_INFLATE_STEP = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    url: str  # the URL asked for
+    status: int | None  # final HTTP status; None when no response at all
+    body: bytes | None  # decoded body when status == 200, else None
+    headers: dict[str, str] = field(default_factory=dict)  # final headers, lower-case keys
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None  # where redirects ended
+    permanent_url: str | None = None  # set when 301/308 moved the feed (see Fetcher.fetch)
+    error: str | None = None  # what went wrong, in words
+    retry_after: float | None = None  # seconds, from Retry-After on 429/503
+    elapsed: float = 0.0  # seconds on the network, queueing excluded
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class _Failure(Exception):
+    """A failure already phrased for people; carried out of the request code."""
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            value = n / scale
+            return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def check_url(url: str) -> str | None:
+    """Why `url` cannot be fetched, or None when it looks fetchable."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"invalid URL: {exc}"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "only http(s) feeds are supported"
+    if " " in url or not url.isprintable():  # isprintable() is False for other whitespace
+        return "invalid URL: it contains spaces or control characters"
+    if not parts.hostname:
+        return "invalid URL: no host name"
+    return None
+
+
+def _host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or ''}"
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds from now: either delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(int(value))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _status_words(status: int, reason: str = "") -> str:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = reason.strip()
+    return f"HTTP {status} {phrase}".rstrip()
+
+
+class _Decoder:
+    """Collects a body, undoing gzip/deflate, and stops as soon as it passes the cap.
+
+    zlib's `max_length` bounds each step's output (never more than the cap still
+    allows, plus one byte to notice the overflow), so a bomb costs the cap plus
+    one step of memory, however well it compresses.
+    """
+
+    def __init__(self, coding: str | None, limit: int) -> None:
+        self.coding = coding  # None, "gzip" or "deflate"
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.raw = 0
+        self._inflater: zlib._Decompress | None = None  # type: ignore[name-defined]
+        self._ended = False  # a compressed stream finished; ignore trailing bytes
+
+    def _too_big(self) -> _Failure:
+        return _Failure(f"body larger than the {_size(self.limit)} cap")
+
+    def _keep(self, data: bytes) -> None:
+        if data:
+            self.size += len(data)
+            if self.size > self.limit:
+                raise self._too_big()
+            self.parts.append(data)
+
+    def _new_inflater(self, first: bytes) -> zlib._Decompress:  # type: ignore[name-defined]
+        if self.coding == "gzip":
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        # "deflate" should be zlib-wrapped; some servers send a raw stream instead.
+        wrapped = len(first) < 2 or (
+            (first[0] & 0x0F) == 8 and ((first[0] << 8) | first[1]) % 31 == 0
+        )
+        return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> None:
+        self.raw += len(data)
+        if self.coding is None:
+            self._keep(data)
+            return
+        # Compressed input is never much larger than its output; bound it as well
+        # so a stream of compressed nothing cannot run forever.
+        if self.raw > self.limit + _DRAIN_LIMIT:
+            raise self._too_big()
+        try:
+            while data:
+                if self._inflater is None:
+                    if self._ended and not (self.coding == "gzip" and data[:2] == _GZIP_MAGIC):
+                        return  # trailing padding after the stream: ignore it
+                    self._inflater = self._new_inflater(data)
+                room = self.limit - self.size + 1
+                out = self._inflater.decompress(data, min(room, _INFLATE_STEP))
+                self._keep(out)
+                data = self._inflater.unconsumed_tail
+                if self._inflater.eof:
+                    data = self._inflater.unused_data  # maybe another gzip member
+                    self._inflater = None
+                    self._ended = True
+        except zlib.error as exc:
+            raise _Failure(f"the body could not be decompressed ({self.coding}: {exc})") from None
+
+    def result(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _decoder_for(headers: httpx.Headers, limit: int) -> _Decoder:
+    codings = [
+        c.strip().lower()
+        for c in headers.get("content-encoding", "").split(",")
+        if c.strip() and c.strip().lower() != "identity"
+    ]
+    if not codings:
+        length = headers.get("content-length", "").strip()
+        if length.isdigit() and int(length) > limit:
+            raise _Failure(f"body larger than the {_size(limit)} cap")
+        return _Decoder(None, limit)
+    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
+        return _Decoder("deflate" if codings[0] == "deflate" else "gzip", limit)
+    raise _Failure(f"the server used a content encoding we did not ask for ({', '.join(codings)})")
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, what caused it, and so on (exception groups included)."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo and len(seen) < 32:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            todo.extend(current.exceptions)
+        for nxt in (current.__cause__, current.__context__):
+            if nxt is not None:
+                todo.append(nxt)
+
+
+def describe_error(exc: BaseException, url: str) -> str:
+    """Words for a failed request, from the low-level cause when there is one."""
+    host = urlsplit(url).hostname or url
+    chain = list(_causes(exc))
+    for cause in chain:
+        if isinstance(cause, socket.gaierror):
+            return f"could not resolve host {host}"
+    for cause in chain:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS certificate of {host} was not accepted: {cause.verify_message}"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS handshake with {host} failed: {cause.reason or cause}"
+    for cause in chain:
+        if isinstance(cause, ConnectionRefusedError) or (
+            isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
+        ):
+            return "connection refused"
+    for cause in chain:
+        if isinstance(cause, ConnectionResetError):
+            return "the server reset the connection"
+        if isinstance(cause, OSError) and cause.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return f"cannot reach {host}: {cause.strerror}"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"could not connect to {host} in time"
+    if isinstance(exc, httpx.TimeoutException):
+        return "the server stopped responding"
+    if isinstance(exc, httpx.ConnectError):
+        return f"could not connect to {host}: {exc}" if str(exc) else f"could not connect to {host}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        text = str(exc) or "malformed response"
+        return f"the server broke the HTTP protocol ({text})"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return "the connection was lost" + (f" ({exc})" if str(exc) else "")
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return f"invalid URL: {exc}"
+    if isinstance(exc, OSError):
+        return f"network error: {exc.strerror or exc}"
+    if isinstance(exc, httpx.HTTPError):
+        return str(exc) or type(exc).__name__
+    return f"unexpected error: {type(exc).__name__}: {exc}"
+
+
+@dataclass(slots=True)
+class _Progress:
+    """What is known so far about one fetch, kept so a failure can still report it."""
+
+    url: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    final_url: str | None = None
+    permanent_url: str | None = None
+    still_permanent: bool = True  # every hop so far was a 301/308
+    body: bytes | None = None
+    reason: str = ""
+    slot: asyncio.Semaphore | None = None  # the host slot currently held
+
+
+class Fetcher:
+    """One shared HTTP client with global and per-host concurrency caps."""
+
+    def __init__(
+        self,
+        *,
+        concurrency: int = 32,
+        per_host: int = 6,
+        timeout: float = 30.0,
+        max_bytes: int = 15 * 1024 * 1024,
+        max_redirects: int = 5,
+        user_agent: str | None = None,
+    ) -> None:
+        self.concurrency = max(1, concurrency)
+        self.per_host = max(1, per_host)
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.user_agent = user_agent or USER_AGENT
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._client: httpx.AsyncClient | None = None
+
+    def _open(self) -> httpx.AsyncClient:
+        # The semaphore admits at most `concurrency` requests, so a pool of that
+        # size never makes anyone wait; the pool timeout is off for the same reason.
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(None),
+            limits=httpx.Limits(
+                max_connections=self.concurrency,
+                max_keepalive_connections=self.concurrency,
+            ),
+            headers={
+                "User-Agent": self.user_agent,
+                "Accept": ACCEPT,
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
+        )
+        return self._client
+
+    async def __aenter__(self) -> Fetcher:
+        if self._client is None:
+            self._open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    def _host_slot(self, url: str) -> asyncio.Semaphore:
+        key = _host_key(url)
+        slot = self._hosts.get(key)
+        if slot is None:
+            slot = self._hosts[key] = asyncio.Semaphore(self.per_host)
+        return slot
+
+    async def _enter(self, url: str) -> asyncio.Semaphore:
+        """Take a slot for the host, then a global one; always in that order.
+
+        Waiting for a busy host therefore never holds a global slot that another
+        host could use, and a fixed order cannot deadlock.
+        """
+        host = self._host_slot(url)
+        await host.acquire()
+        try:
+            await self._slots.acquire()
+        except BaseException:
+            host.release()
+            raise
+        return host
+
+    def _leave(self, host: asyncio.Semaphore) -> None:
+        self._slots.release()
+        host.release()
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET a feed, conditionally when validators are given.
+
+        `permanent_url` is the last URL reached through an unbroken run of
+        301/308 redirects from the start, reported only when the chain ended in
+        200 or 304, so a transient misconfiguration cannot move a feed.
+        """
+        problem = check_url(url)
+        if problem:
+            return FetchResult(url=url, status=None, body=None, error=problem)
+        client = self._client or self._open()
+        conditional: dict[str, str] = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+
+        progress = _Progress(url)
+        error: str | None = None
+        started = time.perf_counter()
+        try:
+            progress.slot = await self._enter(url)
+            started = time.perf_counter()
+            try:
+                async with asyncio.timeout(self.timeout):
+                    await self._follow(client, url, conditional, progress)
+            except TimeoutError:
+                what = "no response" if progress.status is None else "the response did not finish"
+                error = f"{what} within {_seconds(self.timeout)} s (total deadline)"
+        except _Failure as exc:
+            error = str(exc)
+        except Exception as exc:  # turned into words; the caller records them
+            error = describe_error(exc, progress.final_url or url)
+        finally:
+            if progress.slot is not None:
+                self._leave(progress.slot)
+        elapsed = time.perf_counter() - started
+        return self._result(progress, error, elapsed)
+
+    def _result(self, progress: _Progress, error: str | None, elapsed: float) -> FetchResult:
+        status = progress.status
+        headers = progress.headers
+        body = progress.body if error is None and status == 200 else None
+        if error is None and status not in (200, 304) and status is not None:
+            error = _status_words(status, progress.reason)
+        retry_after = None
+        if status in (429, 503):
+            retry_after = parse_retry_after(headers.get("retry-after"))
+        ok = error is None and status in (200, 304)
+        return FetchResult(
+            url=progress.url,
+            status=status,
+            body=body,
+            headers=headers,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            final_url=progress.final_url,
+            permanent_url=progress.permanent_url if ok else None,
+            error=error,
+            retry_after=retry_after,
+            elapsed=elapsed,
+        )
+
+    async def _follow(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        conditional: dict[str, str],
+        progress: _Progress,
+    ) -> None:
+        """Walk the redirect chain, moving the host slot along with it."""
+        seen = {url.split("#", 1)[0]}
+        current = url
+        hops = 0
+        while True:
+            progress.final_url = current
+            async with client.stream("GET", current, headers=conditional) as response:
+                status = response.status_code
+                location = response.headers.get("location")
+                if status not in _REDIRECTS or not location:
+                    progress.status = status
+                    progress.reason = response.reason_phrase
+                    progress.headers = dict(response.headers.items())
+                    if status == 200:
+                        progress.body = await self._read_body(response)
+                    else:
+                        await _drain(response)
+                    if status in _REDIRECTS:
+                        raise _Failure(
+                            f"{_status_words(status)} without a Location header to follow"
+                        )
+                    return
+                await _drain(response)
+                try:
+                    target = response.url.join(location.strip())
+                except (httpx.InvalidURL, ValueError):
+                    raise _Failure("the server redirected to an invalid URL") from None
+            nxt = str(target)
+            if target.scheme not in ("http", "https"):
+                raise _Failure(f"redirected to a non-http(s) URL ({target.scheme}:)")
+            hops += 1
+            if hops > self.max_redirects:
+                raise _Failure(f"too many redirects (more than {self.max_redirects})")
+            key = nxt.split("#", 1)[0]
+            if key in seen:
+                raise _Failure("redirect loop")
+            seen.add(key)
+            if progress.still_permanent and status in _PERMANENT:
+                progress.permanent_url = nxt
+            else:
+                progress.still_permanent = False
+            if _host_key(nxt) != _host_key(current) and progress.slot is not None:
+                old, progress.slot = progress.slot, None
+                self._leave(old)
+                progress.slot = await self._enter(nxt)
+            current = nxt
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        decoder = _decoder_for(response.headers, self.max_bytes)
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+        return decoder.result()
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a small unwanted body so the connection can be reused; give up on big ones."""
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read > _DRAIN_LIMIT:
+            return

@@ -1,0 +1,208 @@
+"""Parse feeds in worker processes, with a time limit per feed.
+
+feedparser is pure Python and CPU-bound, and a hostile or pathological
+document can keep it busy for a long time. Running it in the event loop (or a
+thread) would freeze the dashboard, and a thread cannot be stopped. Worker
+processes can: pebble kills a worker that overruns its time limit and starts
+a fresh one, and the feed is reported as skipped.
+
+Workers are started on first use, so a poll in which every feed answers 304
+pays nothing. They are started with "forkserver" (or "spawn"), never "fork":
+the dashboard runs threads, and forking a threaded process can deadlock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from crisiswatch.models import ParsedFeed
+
+T = TypeVar("T")
+
+_WORKER_CLASSIFIER: Any = None
+_WORKER_PROBLEM: str | None = None
+
+
+def _init_worker(extra_aliases: dict[str, list[str]] | None) -> None:
+    """Build this worker's classifier once; remember a failure instead of dying.
+
+    A failing initializer would make pebble restart the worker in a loop, so the
+    failure is reported on every feed instead, where someone will read it.
+    """
+    global _WORKER_CLASSIFIER, _WORKER_PROBLEM
+    # pebble installs a Python-level SIGTERM handler, which cannot run while the
+    # parser is stuck inside C code; the default action ends the process at once.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        from crisiswatch.classify import Classifier
+
+        _WORKER_CLASSIFIER = Classifier(extra_aliases)
+    except Exception as exc:
+        _WORKER_PROBLEM = f"{type(exc).__name__}: {exc}"
+
+
+def _parse_job(body: bytes, feed_url: str, headers: dict[str, str] | None) -> ParsedFeed:
+    from crisiswatch.parse import parse_feed
+
+    if _WORKER_PROBLEM is not None:
+        return ParsedFeed(error=f"the classifier could not be loaded ({_WORKER_PROBLEM})")
+    return parse_feed(body, feed_url=feed_url, headers=headers, classifier=_WORKER_CLASSIFIER)
+
+
+class ParseFailure(Exception):
+    """A pool-level failure (time limit, crash, shutdown), phrased for people."""
+
+
+def _start_context() -> Any:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # Workers forked from a server that already imported the parser start in
+        # milliseconds, which matters when a stuck worker has to be replaced.
+        context.set_forkserver_preload(["crisiswatch.parse_pool", "crisiswatch.parse"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _death(exc: ProcessExpired) -> str:
+    code = exc.exitcode
+    if isinstance(code, int) and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = ", probably out of memory" if name == "SIGKILL" else ""
+        return f"killed by {name}{hint}"
+    return f"exit code {code}"
+
+
+class ParsePool:
+    """Worker processes that parse and classify feeds under a time limit."""
+
+    def __init__(
+        self,
+        *,
+        workers: int | None = None,
+        timeout: float = 20.0,
+        extra_aliases: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.timeout = timeout
+        self.extra_aliases = extra_aliases
+        self._pool: ProcessPool | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+        self._pending: set[concurrent.futures.Future[Any]] = set()
+
+    def _get_pool(self, *, fresh: bool = False) -> ProcessPool:
+        with self._lock:
+            if self._closed:
+                raise ParseFailure("the parse pool is closed")
+            if fresh and self._pool is not None:
+                old, self._pool = self._pool, None
+                old.stop()  # joined in the background: it may be waiting on a dying worker
+                threading.Thread(target=old.join, daemon=True).start()
+            if self._pool is None:
+                self._pool = ProcessPool(
+                    max_workers=self.workers,
+                    initializer=_init_worker,
+                    initargs=(self.extra_aliases,),
+                    context=_start_context(),
+                )
+            return self._pool
+
+    def _schedule(
+        self, fn: Callable[..., T], args: tuple[Any, ...]
+    ) -> concurrent.futures.Future[T]:
+        try:
+            try:
+                return self._get_pool().schedule(fn, args=args, timeout=self.timeout)
+            except RuntimeError:
+                # pebble marks the whole pool broken when an idle worker dies (say,
+                # the OOM killer picked it); one replacement pool is worth a try.
+                return self._get_pool(fresh=True).schedule(fn, args=args, timeout=self.timeout)
+        except ParseFailure:
+            raise
+        except Exception as exc:
+            first_line = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            raise ParseFailure(f"could not start the parse workers ({first_line})") from None
+
+    def _forget(self, future: concurrent.futures.Future[Any]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn(*args)` in a worker; failures come back as ParseFailure."""
+        future = self._schedule(fn, args)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if future.cancelled() and task is not None and not task.cancelling():
+                raise ParseFailure("the parse pool was shut down; the feed was skipped") from None
+            raise
+        except TimeoutError:
+            raise ParseFailure(
+                f"parsing took longer than {self.timeout:g} s; the feed was skipped"
+            ) from None
+        except ProcessExpired as exc:
+            raise ParseFailure(
+                f"the parser process died ({_death(exc)}); the feed was skipped"
+            ) from None
+        except concurrent.futures.BrokenExecutor as exc:
+            raise ParseFailure(f"the parse workers failed ({exc}); the feed was skipped") from None
+        except Exception as exc:
+            raise ParseFailure(f"parsing failed ({type(exc).__name__}: {exc})") from None
+
+    async def parse(
+        self, body: bytes, *, feed_url: str, headers: dict[str, str] | None = None
+    ) -> ParsedFeed:
+        """Parse in a worker; never raises except cancellation."""
+        # Only the content type matters to the parser; send nothing else across.
+        wanted = None
+        if headers:
+            content_type = headers.get("content-type") or headers.get("Content-Type")
+            wanted = {"content-type": content_type} if content_type else None
+        try:
+            return await self._call(_parse_job, body, feed_url, wanted)
+        except ParseFailure as exc:
+            return ParsedFeed(error=str(exc))
+
+    def close(self) -> None:
+        """Stop the workers now; feeds still being parsed come back as errors."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        pool.stop()
+        with self._lock:
+            pending = list(self._pending)
+        for future in pending:
+            future.cancel()
+        with contextlib.suppress(TimeoutError):
+            pool.join(timeout=10)
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> ParsePool:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.to_thread(self.close)
