@@ -287,6 +287,8 @@ class _Progress:
     body: bytes | None = None
     reason: str = ""
     slot: asyncio.Semaphore | None = None  # the host slot currently held
+    sent_etag: str | None = None
+    sent_last_modified: str | None = None
 
 
 class Fetcher:
@@ -385,16 +387,19 @@ class Fetcher:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
 
-        progress = _Progress(url)
+        progress = _Progress(url, sent_etag=etag, sent_last_modified=last_modified)
         error: str | None = None
         started = time.perf_counter()
         try:
             progress.slot = await self._enter(url)
             started = time.perf_counter()
+            deadline = asyncio.timeout(self.timeout)
             try:
-                async with asyncio.timeout(self.timeout):
+                async with deadline:
                     await self._follow(client, url, conditional, progress)
             except TimeoutError:
+                if not deadline.expired():
+                    raise  # an OS-level timeout, not ours: described below
                 what = "no response" if progress.status is None else "the response did not finish"
                 error = f"{what} within {_seconds(self.timeout)} s (total deadline)"
         except _Failure as exc:
@@ -417,13 +422,20 @@ class Fetcher:
         if status in (429, 503):
             retry_after = parse_retry_after(headers.get("retry-after"))
         ok = error is None and status in (200, 304)
+        etag = headers.get("etag")
+        last_modified = headers.get("last-modified")
+        if status == 304:
+            # Not every server repeats the validators on a 304; the ones we sent
+            # are still the right ones for the next request.
+            etag = etag or progress.sent_etag
+            last_modified = last_modified or progress.sent_last_modified
         return FetchResult(
             url=progress.url,
             status=status,
             body=body,
             headers=headers,
-            etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
+            etag=etag,
+            last_modified=last_modified,
             final_url=progress.final_url,
             permanent_url=progress.permanent_url if ok else None,
             error=error,

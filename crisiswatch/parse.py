@@ -143,7 +143,7 @@ def _publication(entry: dict[str, Any], now: datetime) -> tuple[datetime, bool]:
 
 
 def _is_html(detail: Any) -> bool:
-    kind = detail.get("type", "") if isinstance(detail, dict) else ""
+    kind = dict.get(detail, "type", "") if isinstance(detail, dict) else ""
     return kind in _HTML_TYPES or kind == ""
 
 
@@ -159,7 +159,7 @@ def _summary(entry: dict[str, Any]) -> str:
     if text:
         return text
     for content in entry.get("content") or ():
-        value = content.get("value")
+        value = dict.get(content, "value") if isinstance(content, dict) else None
         if value:
             text = clean_text(value, SUMMARY_MAX, html=_is_html(content))
             if text:
@@ -239,13 +239,16 @@ def _parse(
         return ParsedFeed(error=f"not a feed: no RSS, Atom or RDF content found{detail}")
 
     warning = _describe_bozo(data.get("bozo_exception"), body) if data.get("bozo") else None
-    feed_title = _text(data.get("feed") or {}, "title", FEED_TITLE_MAX)
+    feed_title = _text(dict(data.get("feed") or {}), "title", FEED_TITLE_MAX)
     classify = (classifier or _classifier()).classify
 
     items: list[tuple[Item, Classification]] = []
     seen: set[str] = set()
     failures: list[str] = []
-    for entry in entries:
+    for raw_entry in entries:
+        # A plain dict copy: FeedParserDict.get is a Python-level method with key
+        # aliasing (and a deprecation path for "updated"); dict.get is neither.
+        entry = dict(raw_entry)
         title = _text(entry, "title", TITLE_MAX)
         summary = _summary(entry)
         if not title and not summary:

@@ -122,6 +122,17 @@ async def test_conditional_get_with_last_modified(feed_server: FeedServer) -> No
     assert second.not_modified and second.body is None
 
 
+async def test_304_without_validators_keeps_the_ones_sent(feed_server: FeedServer) -> None:
+    url = feed_server.static("/bare304", b"", status=304)
+    async with Fetcher() as fetcher:
+        result = await fetcher.fetch(
+            url, etag='"v7"', last_modified="Mon, 06 Jan 2025 10:00:00 GMT"
+        )
+    assert result.not_modified and result.error is None
+    assert result.etag == '"v7"'
+    assert result.last_modified == "Mon, 06 Jan 2025 10:00:00 GMT"
+
+
 async def test_not_modified_is_reusable_many_times(feed_server: FeedServer) -> None:
     """Hundreds of calls through one client: no PoolTimeout, no leaked slots."""
     url = feed_server.static("/feed.xml", FEED, ETag='"v1"')
