@@ -57,7 +57,6 @@ from crisiswatch.tui.watch_prompt import WatchPrompt
 
 SLIDE_EVERY = 60.0  # seconds: reload even without new rows, as the 24 h window moves
 FEEDS_EVERY = 5.0  # seconds between feed-health reads when nothing else changed
-MAX_TOASTS = 3  # per refresh; more are summed up in one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +140,9 @@ class CrisisApp(App[None]):
     def tick(self) -> None:
         """Once a second: redraw the clocks and ages, and look for new rows off-thread."""
         self.header.refresh()
-        if not self.paused and self.screen is self.screen_stack[0]:
-            self.grid.tick(self.now())
+        now = self.now()
+        if not self.paused and self.screen is self.screen_stack[0] and now.second % 10 == 0:
+            self.grid.tick(now)  # ages move slowly: every 10 s is enough
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -177,10 +177,14 @@ class CrisisApp(App[None]):
             watched = (
                 self.watched if self.watched is not None else watchlist(store, self.config.watch)
             )
+            # Without a watchlist the most active countries are shown; that list is
+            # only recomputed each minute, so panels do not come and go every second.
+            auto = self.countries if not watched and not slide and not force else ()
             overview = load_overview(
                 store,
                 watched,
                 now,
+                auto=auto,
                 min_level=self.min_level,
                 alert_level=self.config.alert_level,
                 headlines=self.grid.headline_rows,
@@ -228,20 +232,22 @@ class CrisisApp(App[None]):
             self._toast(result.alerts)
 
     def _toast(self, items: list[StoredItem]) -> None:
-        """Notify without taking focus; the feed's text is passed as plain text."""
-        for item in items[:MAX_TOASTS]:
-            self.notify(
-                f"{item.title}\n— {item.feed}",
-                title=f"Level {item.level} · {' '.join(item.actors[:4])}",
-                severity="error" if item.level >= 5 else "warning",
-                timeout=12,
-                markup=False,
-            )
-        if len(items) > MAX_TOASTS:
-            self.notify(
-                f"and {len(items) - MAX_TOASTS} more alerts", severity="warning", markup=False
-            )
-        if items and self.config.bell:
+        """One small toast per refresh, never a wall of them; focus is never taken.
+
+        The feed's text goes in as plain text (markup=False).
+        """
+        if not items:
+            return
+        top = max(items, key=lambda it: (it.level, it.rowid))
+        more = f"\n(+{len(items) - 1} more in the alerts strip)" if len(items) > 1 else ""
+        self.notify(
+            f"{top.title}\n— {top.feed}{more}",
+            title=f"Level {top.level} · {' '.join(top.actors[:4])}",
+            severity="error" if top.level >= 5 else "warning",
+            timeout=8,
+            markup=False,
+        )
+        if self.config.bell:
             self.bell()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -36,6 +36,9 @@ class CountryPanel(Widget, can_focus=True):
         super().__init__(id=f"panel-{code}", classes="level-0")
         self.code = code
         self.data: PanelData | None = None
+        self._now: datetime | None = None
+        self._ready = False  # children composed: until then `show` only stores the data
+        self._drawn: PanelData | None = None
         self.border_title = Text(code)
 
     def compose(self) -> ComposeResult:
@@ -46,14 +49,26 @@ class CountryPanel(Widget, can_focus=True):
         yield Static(Text("loading…", style="dim"), classes="headlines")
         yield Static("", classes="note")
 
+    def on_mount(self) -> None:
+        self._ready = True
+        if self.data is not None and self._now is not None:
+            self.show(self.data, self._now)
+
     def show(self, panel: PanelData, now: datetime) -> None:
         """Redraw from a loaded snapshot; focus and position in the grid are untouched."""
-        self.data = panel
+        if self._drawn is not None and self._drawn == panel:
+            return  # nothing new: no repaint (ages move on the grid's slower tick)
+        self.data, self._now = panel, now
+        if not self._ready:
+            return
+        self._drawn = panel
         r = panel.reading
         self.border_title = Text.assemble((panel.code, "bold"), " ", panel.name)
         self.border_subtitle = Text(f"{r.sources} src", style="dim")
-        for level in range(6):
-            self.set_class(level == r.value, f"level-{level}")
+        wanted = f"level-{r.value}"
+        if not self.has_class(wanted):  # restyling is costly: only when the level moved
+            self.remove_class(*(f"level-{n}" for n in range(6)))
+            self.add_class(wanted)
         badge = Text.assemble((f" {r.value} ", badge_style(r.value)), " ", r.arrow)
         if not r.corroborated and r.value:
             badge.append("?", style="dim")  # not yet confirmed by a second source
@@ -69,11 +84,11 @@ class CountryPanel(Widget, can_focus=True):
 
     def render_headlines(self, now: datetime) -> None:
         """Only the time-ago column changes as the clock runs: no I/O needed."""
-        if self.data is None:
+        if self.data is None or not self._ready:
             return
         box = self.query_one(".headlines", Static)
         if not self.data.headlines:
-            box.update(Text("no items", style="dim"))
+            box.update(Text("no items", style="dim"), layout=False)
             return
         width = self.size.width or 30
         source_width = 10 if width >= 44 else 0
@@ -81,7 +96,7 @@ class CountryPanel(Widget, can_focus=True):
         text = Text("\n").join(lines)
         text.no_wrap = True
         text.overflow = "ellipsis"
-        box.update(text)
+        box.update(text, layout=False)  # fixed height: no relayout for new text
 
     def action_zoom(self) -> None:
         self.post_message(self.Zoom(self.code))

@@ -175,22 +175,24 @@ def load_alerts(
 
 def load_overview(
     store: Store,
-    configured: Sequence[str],
+    watched: Sequence[str],
     now: datetime,
     *,
+    auto: Sequence[str] = (),
     min_level: int = 0,
     alert_level: int = 4,
     headlines: int = 12,
 ) -> Overview:
     max_rowid = store.max_rowid()  # first: rows after it are picked up by the next refresh
-    watched = watchlist(store, configured)
-    countries = watched or tuple(store.active_countries(now - WINDOW, limit=AUTO_COUNTRIES))
+    """Everything the main screen shows; `auto` reuses the last most-active list."""
+    watched = tuple(watched)
+    countries = watched or tuple(auto) or store.active_countries(now - WINDOW, AUTO_COUNTRIES)
     health = store.feed_health()
     panels = [
         load_panel(store, code, now, min_level=min_level, headlines=headlines) for code in countries
     ]
     return Overview(
-        countries=countries,
+        countries=tuple(countries),
         watched=watched,
         panels=panels,
         feeds=summarize_feeds(health, store.items_seen_since(now - timedelta(hours=1))),

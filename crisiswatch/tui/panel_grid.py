@@ -59,11 +59,7 @@ class PanelGrid(ScrollableContainer, can_focus=False):
             self.sort_children(key=lambda w: order.get(getattr(w, "code", ""), 0))
         by_code = {p.code: p for p in [*existing.values(), *new]}
         for data in panels:
-            panel = by_code[data.code]
-            if panel.is_mounted:
-                panel.show(data, now)
-            else:
-                panel.call_after_refresh(panel.show, data, now)
+            by_code[data.code].show(data, now)  # a panel still mounting draws it on mount
         self._layout_grid()
         if self.screen.focused is None and self.panels and self.app.screen is self.screen:
             self.panels[0].focus()

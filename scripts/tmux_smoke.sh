@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Smoke test as a person would: start `crisiswatch --demo` in tmux at 120x40,
+# wait for the panels, press keys, read the screen. Exits non-zero on failure.
+#
+#   scripts/tmux_smoke.sh            (CRISISWATCH=path/to/crisiswatch to pick the binary)
+set -euo pipefail
+
+BIN=${CRISISWATCH:-$(command -v crisiswatch || echo "$(dirname "$0")/../.venv/bin/crisiswatch")}
+SESSION="cw-smoke-$$"
+OUT=$(mktemp -d)
+trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true' EXIT
+
+key() {  # key KEYS...: type, then give the terminal time to tell ESC from Alt+key
+    tmux send-keys -t "$SESSION" "$@"
+    sleep 0.3
+}
+
+screen() { tmux capture-pane -t "$SESSION" -p > "$OUT/screen.txt"; cat "$OUT/screen.txt"; }
+
+wait_for() {  # wait_for PATTERN SECONDS: poll the pane until PATTERN shows
+    local pattern=$1 limit=$2 i
+    for ((i = 0; i < limit * 10; i++)); do
+        if tmux capture-pane -t "$SESSION" -p | grep -q -- "$pattern"; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "FAIL: '$pattern' did not appear within ${limit}s; the screen was:" >&2
+    screen >&2
+    exit 1
+}
+
+expect_gone() {
+    local pattern=$1 limit=$2 i
+    for ((i = 0; i < limit * 10; i++)); do
+        if ! tmux capture-pane -t "$SESSION" -p | grep -q -- "$pattern"; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "FAIL: '$pattern' still on screen after ${limit}s" >&2
+    screen >&2
+    exit 1
+}
+
+tmux new-session -d -s "$SESSION" -x 120 -y 40 "$BIN --demo; echo \"EXIT CODE \$?\"; sleep 60"
+
+# The main screen: header, panels, alerts strip, key bar.
+wait_for "crisiswatch" 15
+wait_for "LIVE" 15
+wait_for "UKR Ukraine" 15
+wait_for "ALERTS" 5
+wait_for "/ search" 5
+wait_for "feeds [0-9]* ok" 20            # the in-process collector has polled the demo feeds
+wait_for "items/h" 5
+echo "main screen ok"
+
+# Pause and resume.
+key p
+wait_for "PAUSED" 5
+key p
+wait_for "LIVE" 5
+echo "pause ok"
+
+# Zoom into the focused country (the first panel), then back.
+key Enter
+wait_for "In conflict with" 5
+wait_for "Timeline" 5
+wait_for "esc back" 5
+key Escape
+expect_gone "In conflict with" 5
+echo "zoom ok"
+
+# Help shows the index formula.
+key "?"
+wait_for "corroborated" 5
+key Escape
+expect_gone "corroborated" 5
+echo "help ok"
+
+# Feeds screen.
+key f
+wait_for "configured" 5
+key Escape
+echo "feeds ok"
+
+# Search, typed like a person, including characters that mean something to FTS.
+key /
+wait_for "search all stored items" 5
+tmux send-keys -t "$SESSION" -l 'the "(*'
+key Enter
+wait_for "results for" 5
+key Escape
+expect_gone "results for" 5
+echo "search ok"
+
+# Level filter.
+key l
+wait_for "Show items at level" 5
+key 3
+wait_for "level ≥ 3" 5
+echo "level filter ok"
+
+# Quit cleanly.
+key q
+wait_for "EXIT CODE 0" 15
+echo "quit ok"
+echo "tmux smoke test passed"
