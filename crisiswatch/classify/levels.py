@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +44,9 @@ for _char in "\u2018\u2019\u201a\u201b\u201c\u201d\u2010\u2011\u2012\u2013\u2014
 
 # A clause ends at ; : ! ? brackets, quotes, a full stop or comma before a space,
 # or a spaced dash; a sentence only at ; ! ? or a full stop. "U.S." ends nothing.
-_CLAUSE_END = re.compile(
-    r"[;:!?()\[\]\"\u201c\u201d]|(?<!\b[A-Z])[.,](?=\s|$)|\s[-\u2013\u2014]+\s"
-)
-_SENTENCE_END = re.compile(r"[;!?]|(?<!\b[A-Z])\.(?=\s|$)")
-_WORD = re.compile(r"\S+")
+_PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
+_SENTENCE_MARKS = frozenset(".;!?")
+_DASHES = frozenset("-\u2013\u2014")
 _SEP = " \x01 "  # between title and summary: no phrase can span it
 
 # What a modifier does to a level-bearing word in its scope, strongest first.
@@ -64,8 +62,16 @@ EFFECTS = (
     "hypothetical",
 )
 _RANK = {name: rank for rank, name in enumerate(EFFECTS)}
+_THREAT = _RANK["threat"]
+_FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
+_SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
+# Tags whose words context_level may change; a word without them keeps its level.
+_CONTEXT_TAGS = frozenset(
+    {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
+    | {"munition", "threat_only", "metaphor"}
+)
 
 # Number words a headline uses for casualties and salvo sizes.
 _NUMBER_WORDS = {
@@ -113,6 +119,7 @@ class Entry:
     pair_window: int = 99  # ... at most this many words away, in the same sentence
     pair_level: int = 3
     pair_note: str = ""
+    plain: bool = False  # a level that no context rule can change (set by load_rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +152,8 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                 pair_level=group.get("pair_level", 3),
                 pair_note=group.get("pair_note", ""),
             )
+            if entry.level is not None and not entry.pair and not entry.deescalation:
+                entry = replace(entry, plain=not (entry.tags & _CONTEXT_TAGS))
             if entry.effect and entry.effect not in _RANK:
                 raise ValueError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
             entries.append(entry)
@@ -200,16 +209,29 @@ class LevelEngine:
         """(level, deescalation, evidence) for one item."""
         norm_title = title.translate(_NORMALISE)
         joined = " " + norm_title + _SEP + summary.translate(_NORMALISE) + " "
-        entries = self.rules.entries
-        hits = [
-            _Hit(end - size + 2, end, entries[index])
-            for end, (index, size) in self.rules.automaton.iter(joined)
+        spans = [
+            (end - size + 2, end, index) for end, (index, size) in self.rules.automaton.iter(joined)
         ]
-        if not hits:
-            return 0, False, []
-        if len(hits) > 1:
-            hits = _longest(hits)
+        if len(spans) > 1:
+            spans = _longest(spans)
+        entries = self.rules.entries
+        if all(entries[index].level is None for _, _, index in spans):
+            return 0, False, []  # only cues and modifiers: nothing to weigh
+        hits = [_Hit(start, stop, entries[index]) for start, stop, index in spans]
         return _Item(self, title, summary, joined, len(norm_title) + 4, hits).decide()
+
+
+def _ends_clause(text: str, i: int) -> bool:
+    """Is the punctuation at text[i] a clause end? Not in "2.5", "U.S." or "Iran-backed"."""
+    char = text[i]
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if char in ".,":
+        if not after.isspace():
+            return False
+        return char == "," or not (text[i - 1 : i].isupper() and not text[i - 2 : i - 1].isalpha())
+    if char in _DASHES:
+        return text[i - 1 : i].isspace() and after.isspace()
+    return True
 
 
 @dataclass(slots=True)
@@ -217,16 +239,20 @@ class _Hit:
     start: int  # span of the phrase in the joined, normalised text
     stop: int
     entry: Entry
+    clause: int = -1  # filled in by _Item.locate when context is needed
+    sentence: int = -1
 
 
-def _longest(hits: list[_Hit]) -> list[_Hit]:
-    """Drop every hit that overlaps a longer one (of equals, the first wins)."""
-    hits.sort(key=lambda h: (h.start - h.stop, h.start))
-    kept: list[_Hit] = []
-    for hit in hits:
-        if all(hit.stop <= k.start or hit.start >= k.stop for k in kept):
-            kept.append(hit)
-    kept.sort(key=lambda h: h.start)
+def _longest(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Leftmost-longest (start, stop, entry) spans: of overlapping ones keep the longer."""
+    spans.sort()
+    kept = [spans[0]]
+    for span in spans[1:]:
+        last = kept[-1]
+        if span[0] >= last[1]:
+            kept.append(span)
+        elif span[1] - span[0] > last[1] - last[0]:
+            kept[-1] = span  # it starts inside `last`, so it cannot touch the one before
     return kept
 
 
@@ -244,43 +270,50 @@ class _Item:
     ) -> None:
         self.engine, self.title, self.summary = engine, title, summary
         self.joined, self.offset, self.hits = joined, offset, hits
-        self._clauses: list[int] | None = None
-        self._sentences: list[int] | None = None
-        self._words: list[int] | None = None
+        self.tagged: defaultdict[str, list[_Hit]] = defaultdict(list)
+        for hit in hits:
+            for tag in hit.entry.tags:
+                self.tagged[tag].append(hit)
+        self.modifiers = [hit for hit in hits if hit.entry.effect]
+        self._located = False  # positions are found on first need
+        self.sentence_ends: list[int] = []
         self.evidence: list[Evidence] = []
-        self._shown: set[tuple[int, str]] = set()
+        self._shown: set[int] = set()
 
     # -- positions ---------------------------------------------------------------------
 
-    def _ends(self, pattern: re.Pattern[str]) -> list[int]:
-        ends = [m.start() + 1 for m in pattern.finditer(self.title)]
-        ends.append(self.offset - 2)  # the title/summary separator
-        ends.extend(m.start() + self.offset for m in pattern.finditer(self.summary))
-        return ends
-
-    def clause(self, pos: int) -> int:
-        if self._clauses is None:
-            self._clauses = self._ends(_CLAUSE_END)
-        return bisect_right(self._clauses, pos)
-
-    def sentence(self, pos: int) -> int:
-        if self._sentences is None:
-            self._sentences = self._ends(_SENTENCE_END)
-        return bisect_right(self._sentences, pos)
+    def locate(self) -> None:
+        """Clause and sentence of every hit, from one scan of the original text."""
+        self._located = True
+        ends: list[tuple[int, bool]] = []  # (position, also ends the sentence)
+        for text, shift in ((self.title, 1), (self.summary, self.offset)):
+            for match in _PUNCT.finditer(text):
+                i = match.start()
+                if _ends_clause(text, i):
+                    ends.append((i + shift, text[i] in _SENTENCE_MARKS))
+            if shift == 1:  # the title/summary separator ends both
+                ends.append((self.offset - 2, True))
+        self.sentence_ends = [pos for pos, full in ends if full]
+        clause = sentence = k = 0
+        for hit in self.hits:  # both lists are in text order: one merged walk
+            while k < len(ends) and ends[k][0] < hit.start:
+                clause += 1
+                sentence += ends[k][1]
+                k += 1
+            hit.clause, hit.sentence = clause, sentence
 
     def gap(self, a: int, b: int) -> int:
         """Words strictly between positions a and b of the joined text."""
-        if self._words is None:
-            self._words = [m.start() for m in _WORD.finditer(self.joined)]
-        return bisect_left(self._words, b) - bisect_left(self._words, a) if a < b else 0
+        return len(self.joined[a:b].split()) if a < b else 0
 
     def text(self, hit: _Hit) -> str:
         return self.joined[hit.start : hit.stop]
 
     def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
-        if (hit.start, kind) in self._shown:
-            return
-        self._shown.add((hit.start, kind))
+        if kind == "modifier":  # one modifier may change several words: show it once
+            if hit.start in self._shown:
+                return
+            self._shown.add(hit.start)
         if hit.start < self.offset:
             field, text, start = "title", self.title, hit.start - 1
         else:
@@ -294,9 +327,14 @@ class _Item:
         self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
     ) -> _Hit | None:
         """The closest other hit tagged `tag` in the same sentence, within `window` words."""
-        best, best_gap, sentence = None, window + 1, self.sentence(hit.start)
-        for other in self.hits:
-            if other is hit or tag not in other.entry.tags:
+        candidates = self.tagged.get(tag)
+        if not candidates:
+            return None
+        if not self._located:
+            self.locate()
+        best, best_gap, sentence = None, window + 1, hit.sentence
+        for other in candidates:
+            if other is hit or other.sentence != sentence:
                 continue
             if before and other.stop <= hit.start:
                 gap = self.gap(other.stop, hit.start)
@@ -304,16 +342,17 @@ class _Item:
                 gap = self.gap(hit.stop, other.start)
             else:
                 continue
-            if gap < best_gap and self.sentence(other.start) == sentence:
+            if gap < best_gap:
                 best, best_gap = other, gap
         return best
 
     def violence_near(self, hit: _Hit) -> bool:
         """A weapon, an armed group or an act of force in the sentence, not just deaths."""
-        sentence = self.sentence(hit.start)
+        if not self._located:
+            self.locate()
         for other in self.hits:
             entry = other.entry
-            if other is hit or self.sentence(other.start) != sentence:
+            if other is hit or other.sentence != hit.sentence:
                 continue
             if "munition" in entry.tags or "armed_group" in entry.tags:
                 return True
@@ -323,9 +362,14 @@ class _Item:
 
     def modifier_for(self, hit: _Hit, modifiers: list[_Hit]) -> _Hit | None:
         """The strongest modifier whose scope covers `hit`."""
+        if not self._located:
+            self.locate()
         best: _Hit | None = None
         best_rank = 99
+        clause = hit.clause
         for mod in modifiers:
+            if mod.clause != clause:
+                continue
             entry = mod.entry
             if mod.stop <= hit.start:
                 if self.gap(mod.stop, hit.start) > entry.ahead or self._broken(mod, hit):
@@ -335,28 +379,26 @@ class _Item:
                     continue
             else:
                 continue
-            if self.clause(mod.start) != self.clause(hit.start):
-                continue
             if entry.requires and self.near(mod, entry.requires, 4, after=False) is None:
                 continue
             # A threat and a hypothesis rank alike: the outermost (first) one decides,
             # so "warns it is ready to strike" is a threat, "may be ready to" is not.
-            rank = min(_RANK[entry.effect], _RANK["threat"])
+            rank = min(_RANK[entry.effect], _THREAT)
             if rank < best_rank:
                 best, best_rank = mod, rank
         return best
 
     def _broken(self, mod: _Hit, hit: _Hit) -> bool:
         return any(
-            "breaker" in h.entry.tags and h.start >= mod.stop and h.stop <= hit.start
-            for h in self.hits
+            h.start >= mod.stop and h.stop <= hit.start for h in self.tagged.get("breaker", ())
         )
 
     # -- decision ----------------------------------------------------------------------
 
     def decide(self) -> tuple[int, bool, list[Evidence]]:
-        modifiers = [h for h in self.hits if h.entry.effect]
-        sport = self._sport()
+        modifiers = self.modifiers
+        cancelling = any(mod.entry.effect in _CANCELS_ACT for mod in modifiers)
+        sport = self._sport() if "sport" in self.tagged else None
         level, deescalation, weak, counted = 0, False, [], False
         for hit in self.hits:
             entry = hit.entry
@@ -368,10 +410,18 @@ class _Item:
             if sport is not None and "soft" in entry.tags:
                 self.add(sport, "modifier", "sport", "a sports report: not military")
                 continue
-            value, note = self.context_level(hit)
-            if value is None:
-                continue
-            if value >= 1 or entry.deescalation or "threat_only" in entry.tags:
+            if entry.plain:
+                value, note = entry.level, entry.note
+            else:
+                value, note = self.context_level(hit)
+                if value is None:
+                    continue
+            if (
+                (value >= 2 and modifiers)
+                or (value == 1 and cancelling)
+                or entry.deescalation
+                or "threat_only" in entry.tags
+            ):
                 mod = self.modifier_for(hit, modifiers) if modifiers else None
                 if value == 1 and mod is not None and mod.entry.effect not in _CANCELS_ACT:
                     mod = None  # only a negation or prevention undoes friction
@@ -387,7 +437,7 @@ class _Item:
                 self.add(hit, "deescalation", "0", note)
             elif "metaphor" in entry.tags:
                 self.add(hit, "modifier", "metaphor", note)
-            else:
+            elif value or not entry.plain:  # routine words ("budget") explain nothing
                 self.add(hit, "level", str(value), note)
             level = max(level, value)
         if weak and not counted:
@@ -455,25 +505,31 @@ class _Item:
             self.add(cue or munition, "modifier", "test", "fired as a test, not at a target")
             return 2, "missile launch or test: coercion short of force"
         weapon = self.text(munition)
-        count = self._count(munition, before=3, after=0)
-        if count >= self.engine.salvo_major:
-            return 4, f"{count} {weapon}: a large attack"
-        if self.near(munition, "scale", 2, after=False) is not None:
+        if _SALVO.search(self.joined, max(0, munition.start - 24), munition.start):
+            count = self._count(munition, before=3, after=0)
+            if count >= self.engine.salvo_major:
+                return 4, f"{count} {weapon}: a large attack"
+        if "scale" in self.tagged and self.near(munition, "scale", 2, after=False) is not None:
             return 4, f"{self.text(hit)} many {weapon}: a large attack"
         note = f"{weapon} {self.text(hit)}: weapons used, limited use of force"
         return self.force_level(hit, 3, note)
 
     def force_level(self, hit: _Hit, level: int, note: str) -> tuple[int, str]:
         """Force in context: part of an exercise, scaled up, or at a nuclear site."""
-        word = self.text(hit)
-        drill = None if "casualty" in hit.entry.tags else self.near(hit, "exercise", 6)
-        if drill is not None and self.clause(drill.start) == self.clause(hit.start):
-            return 2, f"'{word}' in an exercise ('{self.text(drill)}'): a show of force"
+        tagged = self.tagged
+        if _FORCE_CONTEXT.isdisjoint(tagged):
+            return level, note
+        if "exercise" in tagged and "casualty" not in hit.entry.tags:
+            drill = self.near(hit, "exercise", 6)
+            if drill is not None and drill.clause == hit.clause:
+                word = self.text(hit)
+                return 2, f"'{word}' in an exercise ('{self.text(drill)}'): a show of force"
         if level == 3:
-            if (cue := self.near(hit, "scale", self.engine.scale_window, after=False)) is not None:
-                level, note = 4, f"{self.text(cue)} {word}: large-scale attack"
+            window = self.engine.scale_window
+            if (cue := self.near(hit, "scale", window, after=False)) is not None:
+                level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (cue := self.near(hit, "sustained")) is not None:
-                level, note = 4, f"{word} {self.text(cue)}: sustained fighting"
+                level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
             elif "capture" in hit.entry.tags and self.near(hit, "territory", 3) is not None:
                 level, note = 4, "a town or city taken: ground offensive"
         if (site := self.near(hit, "nuclear_site")) is not None:
@@ -482,10 +538,12 @@ class _Item:
 
     def _count(self, hit: _Hit, before: int, after: int) -> int:
         """A count next to `hit`, read only inside its sentence."""
-        sentence = self.sentence(hit.start)
-        ends = self._sentences or []
+        if not self._located:
+            self.locate()
+        sentence, ends = hit.sentence, self.sentence_ends
         lo = ends[sentence - 1] + 1 if sentence > 0 else 0
         hi = ends[sentence] if sentence < len(ends) else len(self.joined)
+        lo, hi = max(lo, hit.start - 16 * before), min(hi, hit.stop + 16 * after)
         head = self.joined[lo : hit.start].split()
         return count_near([*head, *self.joined[hit.start : hi].split()], len(head), before, after)
 
