@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from crisiswatch import __version__
+from crisiswatch.sanitize import clean_text
 
 # httpcore tries `import sniffio` several times per request. anyio 4 no longer
 # installs it, and a failed import is not cached: it walks sys.path every time
@@ -41,6 +42,7 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
 ACCEPT_ENCODING = "gzip, deflate"  # only what _Decoder can undo
+ERROR_MAX = 300  # characters of an error message
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
@@ -418,6 +420,10 @@ class Fetcher:
         body = progress.body if error is None and status == 200 else None
         if error is None and status not in (200, 304) and status is not None:
             error = _status_words(status, progress.reason)
+        if error is not None:
+            # Reason phrases, header values and low-level messages come from the
+            # server: make them as safe to print as any feed title.
+            error = clean_text(error, ERROR_MAX, html=False) or "unknown error"
         retry_after = None
         if status in (429, 503):
             retry_after = parse_retry_after(headers.get("retry-after"))

@@ -14,6 +14,7 @@ import io
 import json
 import re
 import xml.sax
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import urljoin
@@ -26,6 +27,7 @@ from crisiswatch.sanitize import clean_text, safe_url
 TITLE_MAX = 300
 SUMMARY_MAX = 2000
 FEED_TITLE_MAX = 200
+NOTE_MAX = 500  # characters of an error or warning
 GUID_MAX = 1024  # longer GUIDs are replaced by a hash of themselves
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clock skew we accept before clamping
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # anything older is a broken date
@@ -202,9 +204,19 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse and classify one feed document. Never raises."""
     try:
-        return _parse(body, feed_url, headers, now, classifier)
+        parsed = _parse(body, feed_url, headers, now, classifier)
     except Exception as exc:  # a bug or a feedparser corner: report it, keep the run going
-        return ParsedFeed(error=f"could not parse the feed ({type(exc).__name__}: {exc})")
+        parsed = ParsedFeed(error=f"could not parse the feed ({type(exc).__name__}: {exc})")
+    return _printable_notes(parsed)
+
+
+def _printable_notes(parsed: ParsedFeed) -> ParsedFeed:
+    """Parser messages can quote the document; make them as safe as its titles."""
+    error = clean_text(parsed.error, NOTE_MAX, html=False) if parsed.error else None
+    warning = clean_text(parsed.warning, NOTE_MAX, html=False) if parsed.warning else None
+    if (error, warning) == (parsed.error, parsed.warning):
+        return parsed
+    return replace(parsed, error=error or None, warning=warning or None)
 
 
 def _parse(

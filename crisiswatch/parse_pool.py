@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from pebble import ProcessExpired, ProcessPool
 
 from crisiswatch.models import ParsedFeed
+from crisiswatch.sanitize import clean_text
 
 T = TypeVar("T")
 
@@ -68,7 +69,9 @@ def _start_context() -> Any:
         context = multiprocessing.get_context("forkserver")
         # Workers forked from a server that already imported the parser start in
         # milliseconds, which matters when a stuck worker has to be replaced.
-        context.set_forkserver_preload(["crisiswatch.parse_pool", "crisiswatch.parse"])
+        context.set_forkserver_preload(
+            ["crisiswatch.parse_pool", "crisiswatch.parse", "crisiswatch.classify"]
+        )
         return context
     return multiprocessing.get_context("spawn")
 
@@ -178,7 +181,8 @@ class ParsePool:
         try:
             return await self._call(_parse_job, body, feed_url, wanted)
         except ParseFailure as exc:
-            return ParsedFeed(error=str(exc))
+            # may quote an exception raised in the worker: keep it printable
+            return ParsedFeed(error=clean_text(str(exc), 500, html=False) or "parsing failed")
 
     def close(self) -> None:
         """Stop the workers now; feeds still being parsed come back as errors."""

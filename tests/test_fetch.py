@@ -158,6 +158,23 @@ async def test_http_errors_in_words(feed_server: FeedServer, status: int, words:
     assert result.retry_after is None
 
 
+async def test_hostile_reason_phrase_is_not_repeated_raw(feed_server: FeedServer) -> None:
+    def odd_status(_req: Request, h: BaseHTTPRequestHandler) -> None:
+        h.send_response(599, "\x1b]0;owned\x07Bad \x1b[31mthing")
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    result = await fetch(feed_server.route("/odd", odd_status))
+    assert result.status == 599
+    assert result.error == "HTTP 599 Bad thing"
+
+
+async def test_hostile_header_in_an_error_is_made_printable(feed_server: FeedServer) -> None:
+    url = feed_server.static("/enc", b"x", Content_Encoding="\x1b[2Jzz", Connection="close")
+    result = await fetch(url)
+    assert result.error == "the server used a content encoding we did not ask for (zz)"
+
+
 async def test_429_with_retry_after_seconds(feed_server: FeedServer) -> None:
     url = feed_server.static("/slow.xml", b"", status=429, Retry_After="120")
     result = await fetch(url)

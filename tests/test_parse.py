@@ -415,6 +415,15 @@ def test_a_failing_classifier_does_not_sink_the_feed() -> None:
     assert parsed.warning == "the classifier failed on 2 item(s) (ValueError: boom)"
 
 
+def test_notes_quoting_hostile_text_are_printable() -> None:
+    class Hostile:
+        def classify(self, title: str, summary: str = "") -> Classification:
+            raise ValueError(f"bad title \x1b]0;{title}\x07 \u202eend")
+
+    parsed = parse(rss([{"title": "a"}]), classifier=Hostile())
+    assert parsed.warning == "the classifier failed on 1 item(s) (ValueError: bad title end)"
+
+
 # -- robustness ----------------------------------------------------------------------------
 
 
