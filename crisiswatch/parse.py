@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import urljoin
+from xml.sax import expatreader
 
 import feedparser
 
@@ -37,6 +38,54 @@ _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=", re.I)
 _BOMS = (b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe")
 _CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 _HTML_START = re.compile(rb"<(!doctype\s+html|html|head|body|meta|title|script|div)\b", re.I)
+
+
+class EntityDeclared(xml.sax.SAXException):
+    """A document declared its own XML entity; the strict parser stops there."""
+
+
+class _GuardedExpatParser(expatreader.ExpatParser):
+    """Expat that refuses every entity declaration (general, parameter, external).
+
+    Declared entities exist to be expanded, and expansion is how a small feed
+    becomes gigabytes: expat's amplification limit stops the billion laughs,
+    but a 1 MB entity used 90 times stays under it and costs a worker 400 MB.
+    External entities read local files. feedparser catches the refusal and
+    falls back to its loose parser, which leaves `&name;` as plain text.
+    """
+
+    def reset(self) -> None:
+        super().reset()
+        self._parser.EntityDeclHandler = self._refuse
+
+    @staticmethod
+    def _refuse(name: str, *_: object) -> None:
+        raise EntityDeclared(f"the feed declares its own XML entity '{name[:40]}'")
+
+
+def create_parser() -> expatreader.ExpatParser:
+    """xml.sax driver hook: feedparser builds its strict parser through this module."""
+    return _GuardedExpatParser()
+
+
+_feedparser_replace_doctype = feedparser.api.replace_doctype
+
+
+def _replace_doctype(data: bytes) -> tuple[str | None, bytes, dict[str, str]]:
+    """feedparser's DOCTYPE step, minus the entities it hands its loose parser.
+
+    feedparser keeps the declarations it deems safe (plain text values) and
+    expands them in the loose parser, the very path a refused document takes;
+    a long "safe" value used many times is the same blowup. The loose parser
+    still knows every HTML named entity.
+    """
+    version, data, _entities = _feedparser_replace_doctype(data)
+    return version, data, {}
+
+
+if __name__ not in feedparser.api.PREFERRED_XML_PARSERS:
+    feedparser.api.PREFERRED_XML_PARSERS.insert(0, __name__)
+    feedparser.api.replace_doctype = _replace_doctype
 
 
 class SupportsClassify(Protocol):
@@ -104,6 +153,8 @@ def _describe_bozo(exc: BaseException | None, body: bytes) -> str | None:
         return None
     if isinstance(exc, feedparser.NonXMLContentType):
         return None  # a server labelling issue, the feed itself is fine
+    if isinstance(exc, EntityDeclared):
+        return f"{exc}; entities are ignored (entity-bomb defence); items kept"
     if isinstance(exc, xml.sax.SAXParseException):
         line = exc.getLineNumber()
         # feedparser puts an XML declaration line in front of documents without one.
