@@ -64,7 +64,7 @@ class CountryPanel(Widget, can_focus=True):
         self._drawn = panel
         r = panel.reading
         self.border_title = Text.assemble((panel.code, "bold"), " ", panel.name)
-        self.border_subtitle = Text(f"{r.sources} src", style="dim")
+        self.border_subtitle = Text(f"{r.sources} src/24h", style="dim")
         wanted = f"level-{r.value}"
         if not self.has_class(wanted):  # restyling is costly: only when the level moved
             self.remove_class(*(f"level-{n}" for n in range(6)))

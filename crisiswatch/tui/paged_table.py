@@ -15,7 +15,7 @@ from crisiswatch.store import StoredItem
 from crisiswatch.tui.data import time_ago
 from crisiswatch.tui.render import Cell, level_style
 
-COLUMNS = {"level": 5, "published": 16, "ago": 4, "source": 14, "countries": 9, "title": 40}
+COLUMNS = {"level": 5, "published": 11, "ago": 4, "source": 12, "countries": 9, "title": 40}
 PREFETCH_ROWS = 20  # ask for the next page this many rows before the end
 
 
@@ -71,7 +71,7 @@ class PagedTable(DataTable[Text]):
     def _row(self, item: StoredItem, now: datetime) -> list[Text]:
         return [
             Cell(str(item.level), f"bold {level_style(item.level)}", sort=item.level),
-            Cell(item.published[:16].replace("T", " "), "", sort=(item.published, item.rowid)),
+            Cell(item.published[5:16].replace("T", " "), "", sort=(item.published, item.rowid)),
             Cell(time_ago(item.published, now), "dim", sort=(item.published, item.rowid)),
             Cell(item.feed, "italic", sort=item.feed.casefold()),
             Cell(" ".join(item.actors), "bold", sort=" ".join(item.actors)),
