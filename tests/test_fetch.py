@@ -427,7 +427,7 @@ async def test_total_deadline_beats_a_trickling_server(
     took = time.perf_counter() - started
     assert result.error == "the response did not finish within 1 s (total deadline)"
     assert result.status == 200 and result.body is None
-    assert 0.9 <= took < 2.5
+    assert 0.9 <= took < 4.0  # the deadline, plus slack for a loaded machine
 
 
 async def test_total_deadline_without_any_response(
