@@ -70,7 +70,7 @@ _CANCELS_ACT = frozenset({"negation", "prevention"})
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
-    | {"munition", "threat_only", "metaphor"}
+    | {"munition", "threat_only", "metaphor", "cyberable"}
 )
 
 # Number words a headline uses for casualties and salvo sizes.
@@ -115,7 +115,9 @@ class Entry:
     behind: int = 0  # ... and before it
     requires: str = ""  # a modifier that only works after a phrase with this tag
     deescalation: bool = False
-    pair: str = ""  # the word only has pair_level next to a hit with this tag ...
+    pair: tuple[
+        str, ...
+    ] = ()  # the word only has pair_level next to a hit with one of these tags ...
     pair_window: int = 99  # ... at most this many words away, in the same sentence
     pair_level: int = 3
     pair_note: str = ""
@@ -147,7 +149,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                 behind=group.get("behind", 0),
                 requires=group.get("requires", ""),
                 deescalation=group.get("deescalation", False),
-                pair=group.get("pair", ""),
+                pair=tuple(group.get("pair", ())),
                 pair_window=group.get("pair_window", 99),
                 pair_level=group.get("pair_level", 3),
                 pair_note=group.get("pair_note", ""),
@@ -241,6 +243,7 @@ class _Hit:
     entry: Entry
     clause: int = -1  # filled in by _Item.locate when context is needed
     sentence: int = -1
+    threat_only: bool = False  # counts only inside a threat (set by context_level)
 
 
 def _longest(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -420,6 +423,7 @@ class _Item:
                 (value >= 2 and modifiers)
                 or (value == 1 and cancelling)
                 or entry.deescalation
+                or hit.threat_only
                 or "threat_only" in entry.tags
             ):
                 mod = self.modifier_for(hit, modifiers) if modifiers else None
@@ -427,7 +431,7 @@ class _Item:
                     mod = None  # only a negation or prevention undoes friction
                 if mod is not None:
                     value, note = self.modified(hit, value, note, mod)
-                elif "threat_only" in entry.tags:
+                elif hit.threat_only or "threat_only" in entry.tags:
                     continue
                 if value is None:
                     continue
@@ -442,8 +446,14 @@ class _Item:
             level = max(level, value)
         if weak and not counted:
             for hit in weak:
-                self.add(hit, "level", str(hit.entry.level), hit.entry.note)
-                level = max(level, hit.entry.level or 0)
+                value, note = hit.entry.level or 0, hit.entry.note
+                mod = self.modifier_for(hit, modifiers) if modifiers else None
+                if mod is not None and (changed := self.modified(hit, value, note, mod))[0] is None:
+                    continue
+                if mod is not None:
+                    value, note = changed  # type: ignore[assignment]
+                self.add(hit, "level", str(value), note)
+                level = max(level, value)
         return level, deescalation, self.evidence
 
     def _sport(self) -> _Hit | None:
@@ -462,10 +472,16 @@ class _Item:
         entry, tags = hit.entry, hit.entry.tags
         level, note = entry.level or 0, entry.note
         if entry.pair:
-            partner = self.near(hit, entry.pair, entry.pair_window)
+            partner = None
+            for tag in entry.pair:
+                if (partner := self.near(hit, tag, entry.pair_window)) is not None:
+                    break
             if partner is None:
+                if "threat_verb" in tags:  # "vows to keep targeting ships": only as a threat
+                    hit.threat_only = True
+                    return 2, note
                 return (level or None), note
-            if entry.pair == "munition":
+            if "munition" in partner.entry.tags:
                 return self.weapon_used(hit, partner)
             level = entry.pair_level
             note = entry.pair_note or f"{self.text(hit)} ({self.text(partner)}): {note}"
@@ -492,8 +508,12 @@ class _Item:
             count = self._count(hit, before=6, after=12 if "toll" in tags else 4)
             if count >= self.engine.casualty_major:
                 return 4, f"{count}+ killed: mass-casualty violence"
+        if "cyberable" in tags and (cue := self.near(hit, "cyber", 4)) is not None:
+            return 2, f"{self.text(hit)} on computers ('{self.text(cue)}'): a cyberattack"
         if "force" in tags and level >= 3:
             return self.force_level(hit, level, note)
+        if "blast" in tags and (site := self.near(hit, "nuclear_site")) is not None:
+            return 5, f"explosion on or at a nuclear site ('{self.text(site)}')"
         return level, note
 
     def weapon_used(self, hit: _Hit, munition: _Hit) -> tuple[int | None, str]:
@@ -555,7 +575,7 @@ class _Item:
             if effect in _CANCELS_PEACE:
                 return 1, f"'{word}' rejected or failed: friction"
             return value, note
-        if "threat_only" in hit.entry.tags:
+        if hit.threat_only or "threat_only" in hit.entry.tags:
             if effect != "threat":
                 return None, ""
             return 2, f"threatened '{word}': explicit threat"
