@@ -317,7 +317,17 @@ class Store:
     # -- feeds -------------------------------------------------------------------------
 
     def sync_feeds(self, feeds: Iterable[Any]) -> None:
-        """Make the feeds table match the configuration, keeping each feed's health."""
+        """Make the feeds table match the configuration, keeping each feed's health.
+
+        The first write every command makes: a read-only file or a full disk
+        shows up here, and leaves as a one-line StoreError, not a traceback.
+        """
+        try:
+            self._sync_feeds(feeds)
+        except sqlite3.Error as exc:
+            raise StoreError(describe_db_error(self.path, exc)) from None
+
+    def _sync_feeds(self, feeds: Iterable[Any]) -> None:
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             configured = []
