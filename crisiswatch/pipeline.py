@@ -102,6 +102,7 @@ class Collector:
         self._fetcher: Fetcher | None = None
         self._pool: ParsePool | None = None
         self._feed_names = {f.url: f.name for f in self.feeds}
+        self._store_problem: str | None = None  # a failed write in the current poll
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -157,6 +158,7 @@ class Collector:
         """Poll every due feed (every enabled feed with `force`) concurrently, once."""
         started = time.perf_counter()
         summary = PollSummary()
+        self._store_problem = None
         try:
             due = await self._write(
                 self.store.due_feeds, utcnow(), [f.url for f in self.feeds] if force else None
@@ -180,6 +182,9 @@ class Collector:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
+        # A full disk or a read-only file fails every feed alike and cannot be
+        # recorded in their health rows: the summary is where it is seen.
+        summary.store_error = self._store_problem
         try:
             await self._write(self.store.checkpoint)
         except Exception as exc:
@@ -233,6 +238,7 @@ class Collector:
             new = await self._write(self.store.add_items, feed.id, parsed.items, seen=now)
         except (StoreError, OSError, Exception) as exc:  # disk full, read-only...: keep running
             message = describe_db_error(self.db_path, exc)
+            self._store_problem = message
             return done("failed", error=message)
         await self._record(feed.id, {**healthy, "body_hash": digest, "warning": parsed.warning})
         return done("ok", new_items=new, warning=parsed.warning)
