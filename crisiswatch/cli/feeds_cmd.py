@@ -22,7 +22,15 @@ def feeds_cmd(as_json: bool) -> None:
             store.sync_feeds(config.feeds)
             health = store.feed_health()
     except StoreError as exc:
-        raise Fail(str(exc)) from None
+        if not config.db_path.exists():
+            raise Fail(str(exc)) from None
+        # Read-only file or full disk: the health already stored is still worth showing.
+        try:
+            with Store(config.db_path, readonly=True) as store:
+                health = store.feed_health()
+        except StoreError:
+            raise Fail(str(exc)) from None
+        click.echo(f"crisiswatch: warning: {exc}", err=True)
     if as_json:
         click.echo(json.dumps([asdict(h) for h in health], indent=2, ensure_ascii=False))
         return
