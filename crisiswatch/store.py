@@ -216,7 +216,8 @@ def fts_query(text: str) -> str | None:
     FTS5 syntax (quotes, parentheses, *, NEAR, AND/OR/NOT, column filters) is
     taken as plain text, so a search can never raise a syntax error.
     """
-    words = [w.replace('"', "") for w in text.split()]
+    # A NUL ends the query string inside SQLite's FTS5 parser ("unterminated string").
+    words = [w.replace('"', "") for w in text.replace("\x00", " ").split()]
     words = [w for w in words if w.strip("\"'()*:^+-{}[],.")]
     if not words:
         return None
