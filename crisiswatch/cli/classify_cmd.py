@@ -79,6 +79,8 @@ def _result(classifier: Any, raw: bytes) -> dict[str, Any]:
         row = json.loads(raw.decode("utf-8", errors="replace").lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         return _error(f"not valid JSON ({exc.msg}, column {exc.colno})", raw)
+    except RecursionError:  # [[[[...: within the size limit, deeper than the parser goes
+        return _error("not valid JSON (nested too deeply)", raw)
     if not isinstance(row, dict):
         return {"error": "expected a JSON object with 'title'"}
     title, summary = row.get("title"), row.get("summary")
