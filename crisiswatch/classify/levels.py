@@ -70,7 +70,7 @@ _CANCELS_ACT = frozenset({"negation", "prevention"})
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
-    | {"munition", "threat_only", "metaphor", "cyberable"}
+    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear"}
 )
 
 # Number words a headline uses for casualties and salvo sizes.
@@ -508,10 +508,19 @@ class _Item:
             count = self._count(hit, before=6, after=12 if "toll" in tags else 4)
             if count >= self.engine.casualty_major:
                 return 4, f"{count}+ killed: mass-casualty violence"
+            if level == 0 and "natural" not in tags:
+                cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
+                if cue is not None:
+                    return 3, f"deaths with '{self.text(cue)}': deadly violence"
         if "cyberable" in tags and (cue := self.near(hit, "cyber", 4)) is not None:
             return 2, f"{self.text(hit)} on computers ('{self.text(cue)}'): a cyberattack"
         if "force" in tags and level >= 3:
             return self.force_level(hit, level, note)
+        if "nuclear" in tags and (cue := self.near(hit, "assessment")) is not None:
+            return (
+                1,
+                f"'{self.text(hit)}' in a study or analysis ('{self.text(cue)}'), not a threat",
+            )
         if "blast" in tags and (site := self.near(hit, "nuclear_site")) is not None:
             return 5, f"explosion on or at a nuclear site ('{self.text(site)}')"
         return level, note
@@ -548,7 +557,7 @@ class _Item:
             window = self.engine.scale_window
             if (cue := self.near(hit, "scale", window, after=False)) is not None:
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
-            elif (cue := self.near(hit, "sustained")) is not None:
+            elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
             elif "capture" in hit.entry.tags and self.near(hit, "territory", 3) is not None:
                 level, note = 4, "a town or city taken: ground offensive"
@@ -584,9 +593,11 @@ class _Item:
                 return 5, f"explicit nuclear threat ('{word}')"
             return 2, f"threatened '{word}': explicit threat, not an act"
         if effect == "hypothetical":
+            if "nuclear_use" in hit.entry.tags and self.near(hit, "assessment") is None:
+                return 5, f"nuclear use held out as a possibility ('{word}'): a nuclear threat"
             return 1, f"'{word}' is hypothetical or predicted, not happening"
         if effect == "delivery":
             return 2, f"'{word}' supplied, not used: arms delivery"
-        if "nuclear" in hit.entry.tags:
+        if "nuclear" in hit.entry.tags and effect != "commemoration":
             return 1, f"'{word}' mentioned, not threatened: nuclear rhetoric"
         return None, ""  # negated, prevented, commemorated, denied, warned against
