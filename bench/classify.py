@@ -3,9 +3,9 @@
 Run: python bench/classify.py [N]
 
 Items pair wire-style headlines (~70 characters) with summaries (~150
-characters) drawn from the shared dev set, the level test cases and a few
-plain summaries, shuffled with a fixed seed, so the mix of quiet and violent
-news is close to a real feed. Prints items/s and microseconds per item on one
+characters): headlines from the shared dev set and the level test cases (all
+written for crisis monitoring, so more violent than a real feed), summaries
+from a world-news mix, drawn with a fixed seed. Prints items/s and microseconds per item on one
 core, best of three runs.
 """
 
@@ -24,6 +24,8 @@ SOURCES = [
     ROOT.parent / "shared" / "eval" / "dev.jsonl",
     ROOT / "tests/classify/cases_levels.jsonl",
 ]
+# Summaries as wire feeds write them: about 150 characters, and a mix like a world
+# news feed's, where roughly half the stories involve force or coercion.
 SUMMARIES = [
     "Officials said the talks would continue next week in Geneva, with delegations from both "
     "sides expected to attend alongside mediators.",
@@ -35,6 +37,28 @@ SUMMARIES = [
     "repelled the attack and arrested several suspects.",
     "The government declared three days of mourning and promised aid to families who lost "
     "their homes in the floods that swept the valley.",
+    "The president told reporters the measure would be signed into law this week despite "
+    "objections from opposition lawmakers.",
+    "Regional officials said at least two people were killed and a dozen wounded when a "
+    "missile struck a residential building.",
+    "The company said quarterly profit rose 12 percent on strong demand in Asia, beating "
+    "forecasts, and raised its outlook for the year.",
+    "The foreign ministry summoned the ambassador and said it reserved the right to respond "
+    "to what it called a dangerous provocation.",
+    "The striker scored twice in the second half as the home side came from behind to win "
+    "the match in front of a sell-out crowd.",
+    "Thousands of people marched through the capital on Saturday, demanding early elections "
+    "and the release of detained activists.",
+    "Rescue teams were still searching the rubble on Tuesday; the death toll is expected to "
+    "rise, the disaster agency said.",
+    "The warships sailed through the strait as the navy began a week of drills that the "
+    "neighbouring government called a rehearsal for a blockade.",
+    "Researchers said the new vaccine was safe and produced a strong immune response in a "
+    "trial involving more than 2,000 volunteers.",
+    "The sanctions target banks and shipping firms accused of helping the government evade "
+    "an oil embargo, the Treasury said in a statement.",
+    "Local media reported shelling in several districts overnight, and the regional governor "
+    "urged residents to stay in shelters.",
 ]
 
 

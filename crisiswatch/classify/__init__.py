@@ -14,7 +14,7 @@ from pathlib import Path
 
 from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
-from crisiswatch.models import Classification, Evidence
+from crisiswatch.models import Classification
 
 ENGINE = 1  # bump by hand for a change of method that the hash below would not show
 
@@ -59,16 +59,14 @@ class Classifier:
             self.version += "+" + hashlib.blake2b(blob.encode(), digest_size=3).hexdigest()
 
     def classify(self, title: str, summary: str = "") -> Classification:
+        """Actor evidence first, then level evidence, each in text order."""
         level, deescalation, level_evidence = self._levels.assess(title, summary)
         actor_evidence = self._actors.find(title, summary)
-        evidence: list[Evidence] = [*actor_evidence, *level_evidence]
-        if actor_evidence and level_evidence:
-            evidence.sort(key=lambda e: (e.field != "title", e.start))
         return Classification(
             ActorMatcher.actors(actor_evidence),
             level,
             deescalation,
-            tuple(evidence),
+            (*actor_evidence, *level_evidence),
             self.version,
         )
 

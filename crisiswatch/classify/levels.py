@@ -46,6 +46,8 @@ for _char in "\u2018\u2019\u201a\u201b\u201c\u201d\u2010\u2011\u2012\u2013\u2014
 # or a spaced dash; a sentence only at ; ! ? or a full stop. "U.S." ends nothing.
 _PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
 _SENTENCE_MARKS = frozenset(".;!?")
+_SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
+_CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
 _DASHES = frozenset("-\u2013\u2014")
 _SEP = " \x01 "  # between title and summary: no phrase can span it
 
@@ -63,10 +65,17 @@ EFFECTS = (
 )
 _RANK = {name: rank for rank, name in enumerate(EFFECTS)}
 _THREAT = _RANK["threat"]
+_LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
 _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
+# Tags that `near` looks for: only these are indexed per item.
+_SOUGHT_TAGS = frozenset(
+    {"munition", "military_cue", "vessel", "closable", "passage", "space", "test", "exercise"}
+    | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
+    | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained"}
+)
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
@@ -122,6 +131,7 @@ class Entry:
     pair_level: int = 3
     pair_note: str = ""
     plain: bool = False  # a level that no context rule can change (set by load_rules)
+    cues: tuple[str, ...] = ()  # the tags other words look for (set by load_rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +166,12 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             )
             if entry.level is not None and not entry.pair and not entry.deescalation:
                 entry = replace(entry, plain=not (entry.tags & _CONTEXT_TAGS))
+            entry = replace(entry, cues=tuple(sorted(entry.tags & _SOUGHT_TAGS)))
+            for tag in (*entry.pair, *([entry.requires] if entry.requires else [])):
+                if tag not in _SOUGHT_TAGS:
+                    raise ValueError(
+                        f"{path}: {entry.name!r} looks for {tag!r}, which is not indexed"
+                    )
             if entry.effect and entry.effect not in _RANK:
                 raise ValueError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
             entries.append(entry)
@@ -217,8 +233,6 @@ class LevelEngine:
         if len(spans) > 1:
             spans = _longest(spans)
         entries = self.rules.entries
-        if all(entries[index].level is None for _, _, index in spans):
-            return 0, False, []  # only cues and modifiers: nothing to weigh
         hits = [_Hit(start, stop, entries[index]) for start, stop, index in spans]
         return _Item(self, title, summary, joined, len(norm_title) + 4, hits).decide()
 
@@ -241,9 +255,8 @@ class _Hit:
     start: int  # span of the phrase in the joined, normalised text
     stop: int
     entry: Entry
-    clause: int = -1  # filled in by _Item.locate when context is needed
-    sentence: int = -1
     threat_only: bool = False  # counts only inside a threat (set by context_level)
+    consumed: bool = False  # a weapon already explained by its verb (set by weapon_used)
 
 
 def _longest(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -257,6 +270,11 @@ def _longest(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         elif span[1] - span[0] > last[1] - last[0]:
             kept[-1] = span  # it starts inside `last`, so it cannot touch the one before
     return kept
+
+
+def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
+    """The gap between two non-overlapping hits, in either order."""
+    return (x.stop, y.start) if x.stop <= y.start else (y.stop, x.start)
 
 
 class _Item:
@@ -274,36 +292,36 @@ class _Item:
         self.engine, self.title, self.summary = engine, title, summary
         self.joined, self.offset, self.hits = joined, offset, hits
         self.tagged: defaultdict[str, list[_Hit]] = defaultdict(list)
+        tagged = self.tagged
         for hit in hits:
-            for tag in hit.entry.tags:
-                self.tagged[tag].append(hit)
+            for tag in hit.entry.cues:
+                tagged[tag].append(hit)
         self.modifiers = [hit for hit in hits if hit.entry.effect]
-        self._located = False  # positions are found on first need
-        self.sentence_ends: list[int] = []
+        self.original: str | None = None  # the raw text in joined coordinates, on first need
         self.evidence: list[Evidence] = []
         self._shown: set[int] = set()
 
     # -- positions ---------------------------------------------------------------------
 
-    def locate(self) -> None:
-        """Clause and sentence of every hit, from one scan of the original text."""
-        self._located = True
-        ends: list[tuple[int, bool]] = []  # (position, also ends the sentence)
-        for text, shift in ((self.title, 1), (self.summary, self.offset)):
-            for match in _PUNCT.finditer(text):
-                i = match.start()
-                if _ends_clause(text, i):
-                    ends.append((i + shift, text[i] in _SENTENCE_MARKS))
-            if shift == 1:  # the title/summary separator ends both
-                ends.append((self.offset - 2, True))
-        self.sentence_ends = [pos for pos, full in ends if full]
-        clause = sentence = k = 0
-        for hit in self.hits:  # both lists are in text order: one merged walk
-            while k < len(ends) and ends[k][0] < hit.start:
-                clause += 1
-                sentence += ends[k][1]
-                k += 1
-            hit.clause, hit.sentence = clause, sentence
+    def ends_between(self, a: int, b: int, sentence: bool = False) -> bool:
+        """Does a clause (or, with `sentence`, a sentence) end between positions a and b?
+
+        Checked on demand over the few characters between two hits, which is cheaper
+        than finding every clause of the item up front.
+        """
+        if a <= self.offset - 2 < b:  # the title/summary separator ends both
+            return True
+        if self.original is None:
+            self.original = " " + self.title + _SEP + self.summary + " "
+        text = self.original
+        for match in _PUNCT.finditer(text, a, b):
+            i = match.start()
+            char = text[i]
+            if char in _SOFT_MARKS and not _ends_clause(text, i):
+                continue
+            if not sentence or char in _SENTENCE_MARKS:
+                return True
+        return False
 
     def gap(self, a: int, b: int) -> int:
         """Words strictly between positions a and b of the joined text."""
@@ -330,57 +348,55 @@ class _Item:
         self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
     ) -> _Hit | None:
         """The closest other hit tagged `tag` in the same sentence, within `window` words."""
+        assert tag in _SOUGHT_TAGS, f"{tag!r} is not indexed: add it to _SOUGHT_TAGS"
         candidates = self.tagged.get(tag)
         if not candidates:
             return None
-        if not self._located:
-            self.locate()
-        best, best_gap, sentence = None, window + 1, hit.sentence
+        best, best_gap = None, window + 1
         for other in candidates:
-            if other is hit or other.sentence != sentence:
-                continue
             if before and other.stop <= hit.start:
-                gap = self.gap(other.stop, hit.start)
+                a, b = other.stop, hit.start
             elif after and other.start >= hit.stop:
-                gap = self.gap(hit.stop, other.start)
+                a, b = hit.stop, other.start
             else:
-                continue
-            if gap < best_gap:
+                continue  # the hit itself, or on the wrong side
+            if b - a > _CHARS_PER_WORD * best_gap:
+                continue  # too far to be within the window: skip counting words
+            gap = len(self.joined[a:b].split())
+            if gap < best_gap and not self.ends_between(a, b, sentence=True):
                 best, best_gap = other, gap
         return best
 
     def violence_near(self, hit: _Hit) -> bool:
         """A weapon, an armed group or an act of force in the sentence, not just deaths."""
-        if not self._located:
-            self.locate()
         for other in self.hits:
-            entry = other.entry
-            if other is hit or other.sentence != hit.sentence:
-                continue
-            if "munition" in entry.tags or "armed_group" in entry.tags:
-                return True
-            if "force" in entry.tags and "casualty" not in entry.tags and not entry.pair:
+            tags = other.entry.tags
+            violent = "munition" in tags or "armed_group" in tags
+            if not violent and "force" in tags and "casualty" not in tags:
+                violent = not other.entry.pair
+            if (
+                violent
+                and other is not hit
+                and not self.ends_between(*_between(other, hit), sentence=True)
+            ):
                 return True
         return False
 
     def modifier_for(self, hit: _Hit, modifiers: list[_Hit]) -> _Hit | None:
         """The strongest modifier whose scope covers `hit`."""
-        if not self._located:
-            self.locate()
         best: _Hit | None = None
         best_rank = 99
-        clause = hit.clause
         for mod in modifiers:
-            if mod.clause != clause:
-                continue
             entry = mod.entry
             if mod.stop <= hit.start:
-                if self.gap(mod.stop, hit.start) > entry.ahead or self._broken(mod, hit):
-                    continue
-            elif mod.start >= hit.stop:
-                if not entry.behind or self.gap(hit.stop, mod.start) > entry.behind:
-                    continue
+                a, b, reach = mod.stop, hit.start, entry.ahead
+            elif mod.start >= hit.stop and entry.behind:
+                a, b, reach = hit.stop, mod.start, entry.behind
             else:
+                continue
+            if b - a > _CHARS_PER_WORD * (reach + 1) or self.gap(a, b) > reach:
+                continue
+            if self.ends_between(a, b) or (a == mod.stop and self._broken(mod, hit)):
                 continue
             if entry.requires and self.near(mod, entry.requires, 4, after=False) is None:
                 continue
@@ -403,9 +419,11 @@ class _Item:
         cancelling = any(mod.entry.effect in _CANCELS_ACT for mod in modifiers)
         sport = self._sport() if "sport" in self.tagged else None
         level, deescalation, weak, counted = 0, False, [], False
-        for hit in self.hits:
+        # Verbs go first: a verb that pairs with a weapon ("drones hit") speaks for both.
+        hits = [h for h in self.hits if h.entry.pair] + [h for h in self.hits if not h.entry.pair]
+        for hit in hits:
             entry = hit.entry
-            if entry.level is None:
+            if entry.level is None or hit.consumed:
                 continue
             if "weak" in entry.tags:
                 weak.append(hit)
@@ -442,7 +460,7 @@ class _Item:
             elif "metaphor" in entry.tags:
                 self.add(hit, "modifier", "metaphor", note)
             elif value or not entry.plain:  # routine words ("budget") explain nothing
-                self.add(hit, "level", str(value), note)
+                self.add(hit, "level", _LEVEL_TEXT[value], note)
             level = max(level, value)
         if weak and not counted:
             for hit in weak:
@@ -527,6 +545,7 @@ class _Item:
 
     def weapon_used(self, hit: _Hit, munition: _Hit) -> tuple[int | None, str]:
         """A verb next to a weapon: test, space launch, large salvo or attack."""
+        munition.consumed = True
         if (space := self.near(hit, "space")) is not None:
             self.add(space, "modifier", "space", "a space launch, not a weapon")
             return 0, "space launch"
@@ -550,7 +569,7 @@ class _Item:
             return level, note
         if "exercise" in tagged and "casualty" not in hit.entry.tags:
             drill = self.near(hit, "exercise", 6)
-            if drill is not None and drill.clause == hit.clause:
+            if drill is not None and not self.ends_between(*_between(drill, hit)):
                 word = self.text(hit)
                 return 2, f"'{word}' in an exercise ('{self.text(drill)}'): a show of force"
         if level == 3:
@@ -566,13 +585,11 @@ class _Item:
         return level, note
 
     def _count(self, hit: _Hit, before: int, after: int) -> int:
-        """A count next to `hit`, read only inside its sentence."""
-        if not self._located:
-            self.locate()
-        sentence, ends = hit.sentence, self.sentence_ends
-        lo = ends[sentence - 1] + 1 if sentence > 0 else 0
-        hi = ends[sentence] if sentence < len(ends) else len(self.joined)
-        lo, hi = max(lo, hit.start - 16 * before), min(hi, hit.stop + 16 * after)
+        """A count next to `hit`, read in its own field (the nearest number wins)."""
+        sep = self.offset - 2
+        lo, hi = (0, sep) if hit.start < sep else (sep + 1, len(self.joined))
+        lo = max(lo, hit.start - _CHARS_PER_WORD * before)
+        hi = min(hi, hit.stop + _CHARS_PER_WORD * after)
         head = self.joined[lo : hit.start].split()
         return count_near([*head, *self.joined[hit.start : hi].split()], len(head), before, after)
 

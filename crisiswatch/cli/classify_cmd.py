@@ -139,7 +139,7 @@ def _show(title: str, summary: str, result: Classification) -> None:
     )
     if result.evidence:
         console.print(Text("evidence", style="dim"))
-    for e in result.evidence:
+    for e in sorted(result.evidence, key=lambda e: (e.field != "title", e.start)):
         console.print(_evidence_line(e, styles.get(e.kind, "bold")))
     console.print(Text(f"{'version':<9}{result.version}", style="dim"))
 
