@@ -556,7 +556,7 @@ class _Item:
         if _SALVO.search(self.joined, max(0, munition.start - 24), munition.start):
             count = self._count(munition, before=3, after=0)
             if count >= self.engine.salvo_major:
-                return 4, f"{count} {weapon}: a large attack"
+                return 4, f"a salvo of {count}+ {weapon}: a large attack"
         if "scale" in self.tagged and self.near(munition, "scale", 2, after=False) is not None:
             return 4, f"{self.text(hit)} many {weapon}: a large attack"
         note = f"{weapon} {self.text(hit)}: weapons used, limited use of force"

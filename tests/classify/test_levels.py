@@ -203,3 +203,20 @@ def test_news_like_text_is_classified(title: str, summary: str) -> None:
     result = classify(title, summary)
     _check(result, title, summary)
     assert Classifier().classify(title, summary) == result
+
+
+# -- the documentation's worked examples stay true -------------------------------------------
+
+METHODOLOGY = Path(__file__).resolve().parents[2] / "docs" / "methodology.md"
+
+
+def _worked_examples() -> list[tuple[str, int]]:
+    text = METHODOLOGY.read_text(encoding="utf-8")
+    table = text.split("### Worked examples", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|") for line in table.splitlines() if line.startswith("| ")]
+    return [(cells[1].strip(), int(cells[2])) for cells in rows if cells[2].strip().isdigit()]
+
+
+@pytest.mark.parametrize(("title", "level"), _worked_examples())
+def test_documented_examples(title: str, level: int) -> None:
+    assert classify(title).level == level
