@@ -3,9 +3,10 @@
 Run: python bench/classify.py [N]
 
 Items pair wire-style headlines (~70 characters) with summaries (~150
-characters): headlines from the shared dev set and the level test cases (all
-written for crisis monitoring, so more violent than a real feed), summaries
-from a world-news mix, drawn with a fixed seed. Prints items/s and microseconds per item on one
+characters): headlines from the three labelled sets in the repository (the
+shared dev set, the level cases and the actor cases: mostly crisis news, with
+some politics, economy and sport), summaries from a world-news mix, drawn with
+a fixed seed. Prints items/s and microseconds per item on one
 core, best of three runs.
 """
 
@@ -22,7 +23,8 @@ from crisiswatch.classify import Classifier
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     ROOT.parent / "shared" / "eval" / "dev.jsonl",
-    ROOT / "tests/classify/cases_levels.jsonl",
+    ROOT / "tests" / "classify" / "cases_levels.jsonl",
+    ROOT / "tests" / "classify" / "cases_actors.jsonl",
 ]
 # Summaries as wire feeds write them: about 150 characters, and a mix like a world
 # news feed's, where roughly half the stories involve force or coercion.

@@ -220,3 +220,14 @@ def _worked_examples() -> list[tuple[str, int]]:
 @pytest.mark.parametrize(("title", "level"), _worked_examples())
 def test_documented_examples(title: str, level: int) -> None:
     assert classify(title).level == level
+
+
+def test_fast_evidence_equals_the_dataclass() -> None:
+    from crisiswatch.classify.levels import make_evidence
+    from crisiswatch.models import Evidence
+
+    made = make_evidence("title", 1, 4, "war", "level", "4", "note")
+    built = Evidence("title", 1, 4, "war", "level", "4", "note")
+    assert made == built and hash(made) == hash(built) and made.to_dict() == built.to_dict()
+    with pytest.raises(AttributeError):
+        made.level = "5"  # type: ignore[attr-defined]
