@@ -75,6 +75,7 @@ for _char in "\u2018\u2019\u201a\u201b\u201c\u201d\u2010\u2011\u2012\u2013\u2014
 # or a spaced dash; a sentence only at ; ! ? or a full stop. "U.S." ends nothing.
 _PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
 _SENTENCE_MARKS = frozenset(".;!?")
+_SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
 _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
 _DASHES = frozenset("-\u2013\u2014")
@@ -102,6 +103,7 @@ _CANCELS_ACT = frozenset({"negation", "prevention"})
 # Tags that `near` looks for: only these are indexed per item.
 _SOUGHT_TAGS = frozenset(
     {"munition", "military_cue", "vessel", "closable", "passage", "space", "test", "exercise"}
+    | {"foreigners"}
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained"}
 )
@@ -456,6 +458,14 @@ class _Item:
                 best, best_rank = mod, rank
         return best
 
+    def asked(self, hit: _Hit) -> bool:
+        """Is the hit inside a question ("Will Iran retaliate?")?"""
+        if self.original is None:
+            self.original = " " + self.title + _SEP + self.summary + " "
+        end = self.offset - 2 if hit.start < self.offset else len(self.original)
+        match = _SENTENCE_END.search(self.original, hit.stop, end)
+        return match is not None and match.group() == "?"
+
     def _broken(self, mod: _Hit, hit: _Hit) -> bool:
         return any(
             h.start >= mod.stop and h.stop <= hit.start for h in self.tagged.get("breaker", ())
@@ -466,6 +476,7 @@ class _Item:
     def decide(self) -> tuple[int, bool, list[Evidence]]:
         modifiers = self.modifiers
         cancelling = any(mod.entry.effect in _CANCELS_ACT for mod in modifiers)
+        asking = "?" in self.title or "?" in self.summary
         sport = self._sport() if "sport" in self.tagged else None
         level, deescalation, weak, counted = 0, False, [], False
         present = frozenset(self.tagged)
@@ -488,7 +499,7 @@ class _Item:
                 if value is None:
                     continue
             if (
-                (value >= 2 and modifiers)
+                (value >= 2 and (modifiers or asking))
                 or (value == 1 and cancelling)
                 or entry.deescalation
                 or hit.threat_only
@@ -503,6 +514,8 @@ class _Item:
                     continue
                 if value is None:
                     continue
+                if value >= 2 and asking and self.asked(hit):
+                    value, note = 1, f"'{self.text(hit)}' asked about, not reported as happening"
             counted = True
             if entry.deescalation and value == 0:
                 deescalation = True
