@@ -60,8 +60,8 @@ class Classifier:
 
     def classify(self, title: str, summary: str = "") -> Classification:
         """Actor evidence first, then level evidence, each in text order."""
-        level, deescalation, level_evidence = self._levels.assess(title, summary)
         actor_evidence = self._actors.find(title, summary)
+        level, deescalation, level_evidence = self._levels.assess(title, summary, actor_evidence)
         return Classification(
             ActorMatcher.actors(actor_evidence),
             level,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -275,8 +276,13 @@ class LevelEngine:
         self.pair_window = int(settings.get("pair_window", 8))
         self.scale_window = int(settings.get("scale_window", 3))
 
-    def assess(self, title: str, summary: str = "") -> tuple[int, bool, list[Evidence]]:
-        """(level, deescalation, evidence) for one item."""
+    def assess(
+        self, title: str, summary: str = "", actors: Sequence[Evidence] = ()
+    ) -> tuple[int, bool, list[Evidence]]:
+        """(level, deescalation, evidence) for one item.
+
+        `actors` is the actor matcher's evidence, if known: "Israeli fire" is gunfire.
+        """
         norm_title = title.translate(_NORMALISE)
         joined = " " + norm_title + _SEP + summary.translate(_NORMALISE) + " "
         entries = self.rules.entries
@@ -298,7 +304,9 @@ class LevelEngine:
                 hits.append(_Hit(start, end, entries[index]))
         if not hits:
             return 0, False, []
-        return _Item(self, title, summary, joined, len(norm_title) + 4, hits).decide()
+        item = _Item(self, title, summary, joined, len(norm_title) + 4, hits)
+        item.actors = actors
+        return item.decide()
 
 
 def _ends_clause(text: str, i: int) -> bool:
@@ -349,6 +357,7 @@ class _Item:
                 tagged[tag].append(hit)
         self.modifiers = [hit for hit in hits if hit.entry.effect]
         self.original: str | None = None  # the raw text in joined coordinates, on first need
+        self.actors: Sequence[Evidence] = ()
         self.evidence: list[Evidence] = []
         self._shown: set[int] = set()
 
@@ -442,6 +451,8 @@ class _Item:
             if mod.stop <= hit.start:
                 a, b, reach = mod.stop, hit.start, entry.ahead
             elif mod.start >= hit.stop and entry.behind:
+                if entry.effect == "rejection" and not hit.entry.deescalation:
+                    continue  # "talks collapse" looks back; "threatens to quit" does not
                 a, b, reach = hit.stop, mod.start, entry.behind
             else:
                 continue
@@ -457,6 +468,21 @@ class _Item:
             if rank < best_rank:
                 best, best_rank = mod, rank
         return best
+
+    def actor_before(self, hit: _Hit) -> Evidence | None:
+        """The country named right before the hit ("Israeli fire", "Russia's shelling")."""
+        if hit.start < self.offset:
+            field, text, start = "title", self.title, hit.start - 1
+        else:
+            field, text, start = "summary", self.summary, hit.start - self.offset
+        for actor in self.actors:
+            if (
+                actor.field == field
+                and actor.end <= start
+                and not text[actor.end : start].strip(" '\u2019s")
+            ):
+                return actor
+        return None
 
     def asked(self, hit: _Hit) -> bool:
         """Is the hit inside a question ("Will Iran retaliate?")?"""
@@ -558,6 +584,8 @@ class _Item:
                 if (partner := self.near(hit, tag, entry.pair_window)) is not None:
                     break
             if partner is None:
+                if "gunfire" in tags and (actor := self.actor_before(hit)) is not None:
+                    return 3, f"{actor.text} {self.text(hit)}: gunfire or shelling"
                 if "threat_verb" in tags:  # "vows to keep targeting ships": only as a threat
                     hit.threat_only = True
                     return 2, note
@@ -581,6 +609,7 @@ class _Item:
         if (
             ("casualty" in tags or "blast" in tags)
             and (cue := self.near(hit, "disaster")) is not None
+            and not ("gunfire" in cue.entry.tags and self.actor_before(cue))
             and not self.violence_near(hit)
         ):
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")

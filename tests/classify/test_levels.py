@@ -67,6 +67,12 @@ def test_case_actors(case: dict) -> None:
         ("Minister denies army shelled the town", 1),
         ("Nation marks anniversary of the 1994 invasion", 0),
         ("UN warns against military offensive in the north", 1),
+        ("Israeli fire kills 30 near aid site", 4),
+        ("Fire kills 30 in nightclub", 0),
+        ("Will Israel strike Iran?", 1),
+        ("Police arrest foreign nationals at protest", 2),
+        ("Talks collapse as rebels reject truce", 1),
+        ("Minister threatens to quit the coalition", 2),
     ],
 )
 def test_rule_examples(title: str, level: int) -> None:
