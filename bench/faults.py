@@ -65,12 +65,14 @@ def measure(fault: Fault, setup: h.Setup, base: h.Measured, folder: Path, repeat
             problems.append(f"exit {run.returncode}")
             continue
         with Store(db) as store:
-            health = {x.url: x for x in store.feed_health()}[setup.urls[fault.name]]
+            health_rows = {x.url: x for x in store.feed_health()}
+        health = health_rows[setup.urls[fault.name]]
         worst.words = " | ".join(w for w in (health.error, health.warning) if w)
         if fault.reason and not re.search(fault.reason, worst.words, re.I):
             problems.append("health does not say why")
         if not _healthy_stored(db, setup):
-            problems.append("healthy items missing")
+            sick = {x.name: x.error for u, x in health_rows.items() if u in setup.healthy_urls}
+            problems.append(f"healthy items missing ({[e for e in sick.values() if e][:1]})")
         problems += h.hostile_findings(db, setup.lab.secret)
     if worst.seconds > h.POLL_DEADLINE + 2.0:  # plus process start-up
         problems.append(f"took {worst.seconds:.1f} s")
