@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from crisiswatch.store import Store
 from tests.faults import feeds as f
 from tests.faults import harness as h
 from tests.faults.catalog import FAULTS, HOSTILE_TEXT, Fault
@@ -94,6 +95,34 @@ def test_fault(collection: h.Collection, fault: Fault) -> None:
         assert visit.seconds <= h.TIMEOUT + 1.5, f"connection held {visit.seconds:.1f} s"
     if fault.check is not None:
         fault.check(obs, collection.setup.lab)
+
+
+def test_dashboard_renders_hostile_titles_as_plain_text(collection: h.Collection) -> None:
+    """What the dashboard draws for the stored hostile items: the text, inert."""
+    from rich.console import Console
+    from rich.style import Style
+
+    from crisiswatch.models import utcnow
+    from crisiswatch.tui.render import headline, highlighted
+
+    names = ("markup_in_text", "escapes_raw", "escapes_as_references", "bidi_and_invisible")
+    urls = {collection.setup.urls[name] for name in names}
+    with Store(collection.db, readonly=True) as store:
+        items = [i for i in store.latest_items(limit=500) if i.feed_url in urls]
+    assert len(items) >= 20
+    console = Console(width=200, color_system="truecolor", force_terminal=True)
+    for item in items:
+        for text in (headline(item, utcnow()), highlighted(item.summary, item.evidence, "summary")):
+            assert item.title in text.plain or item.summary in text.plain
+            for span in text.spans:  # no markup was interpreted: no links, no @click actions
+                style = Style.parse(span.style) if isinstance(span.style, str) else span.style
+                assert style.link is None and not style.meta, (item.title, span)
+            with console.capture() as captured:
+                console.print(text)
+            out = captured.get()
+            # only the SGR colour codes Rich itself writes: no OSC, no cursor moves
+            assert not re.search(r"\x1b(?!\[[0-9;]*m)", out), repr(out)
+            assert "\x07" not in out and "\x9b" not in out and "\u202e" not in out
 
 
 # -- the real command, measured ---------------------------------------------------------------
