@@ -234,7 +234,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                     if seen.get(key, entry.name) != entry.name:
                         raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")
                     seen[key] = entry.name
-                    automaton.add_word(key, (len(entries) - 1, len(key)))
+                    automaton.add_word(key, (len(key) - 2, entry))  # (phrase length, meaning)
     automaton.make_automaton()
     return Rules(automaton, tuple(entries), data.get("settings", {}))
 
@@ -275,6 +275,7 @@ class LevelEngine:
         self.salvo_major = int(settings.get("salvo_major", 100))
         self.pair_window = int(settings.get("pair_window", 8))
         self.scale_window = int(settings.get("scale_window", 3))
+        self._matches = self.rules.automaton.iter
 
     def assess(
         self, title: str, summary: str = "", actors: Sequence[Evidence] = ()
@@ -285,12 +286,11 @@ class LevelEngine:
         """
         norm_title = title.translate(_NORMALISE)
         joined = " " + norm_title + _SEP + summary.translate(_NORMALISE) + " "
-        entries = self.rules.entries
         hits: list[_Hit] = []
         # Matches arrive in order of their end. Keep the longest of overlapping ones
         # ("strikes a deal" over "strikes"); of equal ones, the first.
-        for end, (index, size) in self.rules.automaton.iter(joined):
-            start = end - size + 2
+        for end, (size, entry) in self._matches(joined):
+            start = end - size  # `end` is the closing space of the padded phrase
             if hits and hits[-1].stop > start:
                 keep = len(hits)
                 while keep and hits[keep - 1].stop > start:
@@ -299,14 +299,12 @@ class LevelEngine:
                     keep -= 1
                 else:
                     del hits[keep:]  # the shorter hits it overlaps
-                    hits.append(_Hit(start, end, entries[index]))
+                    hits.append(_Hit(start, end, entry))
             else:
-                hits.append(_Hit(start, end, entries[index]))
+                hits.append(_Hit(start, end, entry))
         if not hits:
             return 0, False, []
-        item = _Item(self, title, summary, joined, len(norm_title) + 4, hits)
-        item.actors = actors
-        return item.decide()
+        return _Item(self, title, summary, joined, len(norm_title) + 4, hits, actors).decide()
 
 
 def _ends_clause(text: str, i: int) -> bool:
@@ -347,6 +345,7 @@ class _Item:
         joined: str,
         offset: int,
         hits: list[_Hit],
+        actors: Sequence[Evidence],
     ) -> None:
         self.engine, self.title, self.summary = engine, title, summary
         self.joined, self.offset, self.hits = joined, offset, hits
@@ -357,7 +356,7 @@ class _Item:
                 tagged[tag].append(hit)
         self.modifiers = [hit for hit in hits if hit.entry.effect]
         self.original: str | None = None  # the raw text in joined coordinates, on first need
-        self.actors: Sequence[Evidence] = ()
+        self.actors = actors
         self.evidence: list[Evidence] = []
         self._shown: set[int] = set()
 
@@ -507,7 +506,9 @@ class _Item:
         level, deescalation, weak, counted = 0, False, [], False
         present = frozenset(self.tagged)
         # Verbs go first: a verb that pairs with a weapon ("drones hit") speaks for both.
-        hits = [h for h in self.hits if h.entry.pair] + [h for h in self.hits if not h.entry.pair]
+        hits = self.hits
+        if any(h.entry.pair for h in hits):
+            hits = [h for h in hits if h.entry.pair] + [h for h in hits if not h.entry.pair]
         for hit in hits:
             entry = hit.entry
             if entry.level is None or hit.consumed:
