@@ -169,10 +169,10 @@ class Entry:
     behind: int = 0  # ... and before it
     requires: str = ""  # a modifier that only works after a phrase with this tag
     deescalation: bool = False
-    pair: tuple[
-        str, ...
-    ] = ()  # the word only has pair_level next to a hit with one of these tags ...
-    pair_window: int = 99  # ... at most this many words away, in the same sentence
+    # The word has pair_level only next to a hit with one of the `pair` tags, at most
+    # pair_window words away in the same sentence; otherwise its own level.
+    pair: tuple[str, ...] = ()
+    pair_window: int = 99
     pair_level: int = 3
     pair_note: str = ""
     plain: bool = False  # a level that no context rule can change (set by load_rules)
@@ -183,8 +183,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    automaton: Any
-    entries: tuple[Entry, ...]
+    automaton: Any  # padded phrase -> (phrase length, Entry)
     settings: dict[str, Any]
 
 
@@ -192,7 +191,6 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
     """Parse the TOML lexicon and build the automaton (once per process)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     automaton = ahocorasick.Automaton()
-    entries: list[Entry] = []
     seen: dict[str, str] = {}
     for section in ("term", "modifier", "cue"):
         for group in data.get(section, []):
@@ -227,7 +225,6 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                     )
             if entry.effect and entry.effect not in _RANK:
                 raise ValueError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
-            entries.append(entry)
             for raw in group["phrases"]:
                 for phrase in expand(raw):
                     key = " " + " ".join(normalise(phrase).split()) + " "
@@ -236,7 +233,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                     seen[key] = entry.name
                     automaton.add_word(key, (len(key) - 2, entry))  # (phrase length, meaning)
     automaton.make_automaton()
-    return Rules(automaton, tuple(entries), data.get("settings", {}))
+    return Rules(automaton, data.get("settings", {}))
 
 
 def count_near(words: list[str], at: int, before: int, after: int) -> int:
@@ -271,7 +268,7 @@ class LevelEngine:
     def __init__(self, rules: Rules | None = None) -> None:
         self.rules = rules or load_rules()
         settings = self.rules.settings
-        self.casualty_major = int(settings.get("casualty_major", 20))
+        self.casualty_major = int(settings.get("casualty_major", 24))
         self.salvo_major = int(settings.get("salvo_major", 100))
         self.pair_window = int(settings.get("pair_window", 8))
         self.scale_window = int(settings.get("scale_window", 3))
