@@ -59,7 +59,7 @@ class Classifier:
             self.version += "+" + hashlib.blake2b(blob.encode(), digest_size=3).hexdigest()
 
     def classify(self, title: str, summary: str = "") -> Classification:
-        """Actor evidence first, then level evidence, each in text order."""
+        """Actor evidence first, then level evidence."""
         actor_evidence = self._actors.find(title, summary)
         level, deescalation, level_evidence = self._levels.assess(title, summary, actor_evidence)
         return Classification(

@@ -7,13 +7,16 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from crisiswatch.cli.common import Fail, common_options, load
 from crisiswatch.evaluate import LabelError, Outcome, format_report, load_labelled, score
 from crisiswatch.models import Classification, Evidence
+
+if TYPE_CHECKING:
+    from crisiswatch.classify import Classifier
 
 LEVEL_NAMES = (
     "no conflict signal",
@@ -28,7 +31,8 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069
 _ID = re.compile(rb'"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,30})')
 
 
-def _classifier() -> Any:
+def _classifier() -> Classifier:
+    """Built on demand, so `--help` does not load the automata."""
     from crisiswatch.classify import Classifier
 
     return Classifier(extra_aliases=load(require_feeds=False).extra_aliases)
@@ -57,7 +61,7 @@ def classify_cmd(text: str | None, summary: str, jsonl: bool) -> None:
     _show(text, summary, classifier.classify(text, summary))
 
 
-def _stream(classifier: Any, source: IO[bytes], out: IO[bytes]) -> None:
+def _stream(classifier: Classifier, source: IO[bytes], out: IO[bytes]) -> None:
     """One output line per non-blank input line, in order; bad lines become errors."""
     while True:
         raw = source.readline(MAX_LINE + 1)
@@ -74,7 +78,7 @@ def _stream(classifier: Any, source: IO[bytes], out: IO[bytes]) -> None:
     out.flush()
 
 
-def _result(classifier: Any, raw: bytes) -> dict[str, Any]:
+def _result(classifier: Classifier, raw: bytes) -> dict[str, Any]:
     try:
         row = json.loads(raw.decode("utf-8", errors="replace").lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
