@@ -334,6 +334,11 @@ def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
 class _Item:
     """Working state for one item; lives only inside `LevelEngine.assess`."""
 
+    __slots__ = (
+        "_shown", "actors", "engine", "evidence", "hits", "joined", "modifiers", "offset",
+        "original", "summary", "tagged", "title",
+    )  # fmt: skip
+
     def __init__(
         self,
         engine: LevelEngine,
