@@ -116,6 +116,8 @@ def parse_labelled(lines: Iterable[bytes], name: str) -> list[Labelled]:
             row = json.loads(text)
         except json.JSONDecodeError as exc:
             raise LabelError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+        except RecursionError:
+            raise LabelError(f"{where}: not valid JSON (nested too deeply)") from None
         items.append(_labelled(row, where, number))
     if not items:
         raise LabelError(f"{name}: no labelled items")

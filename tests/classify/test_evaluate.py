@@ -157,6 +157,14 @@ def test_bad_lines_name_file_and_line(row: object, message: str) -> None:
         parse_labelled(lines({"title": "ok", "actors": [], "level": 0}, row), "f.jsonl")
 
 
+def test_deeply_nested_line_is_a_label_error() -> None:
+    deep = (
+        b'{"title": "t", "actors": [], "level": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    )
+    with pytest.raises(LabelError, match=r"f\.jsonl:1: not valid JSON \(nested too deeply\)"):
+        parse_labelled([deep], "f.jsonl")
+
+
 def test_invalid_utf8_and_empty_files() -> None:
     with pytest.raises(LabelError, match=r"f\.jsonl:1: not valid UTF-8"):
         parse_labelled([b"\xff\xfe\n"], "f.jsonl")
