@@ -25,6 +25,9 @@ from tests.faults import feeds as f
 from tests.faults.server import Conn, FaultServer
 
 TRICKLE_PACE = 1.0  # seconds per byte for the trickling faults
+# A .invalid name never resolves; a label over 63 letters makes the C resolver
+# give up before it builds a query, so not even a DNS packet leaves 127.0.0.1.
+UNRESOLVABLE = "x" * 64 + ".crisiswatch-fault.invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,9 +514,9 @@ FAULTS: list[Fault] = [
     ),
     Fault(
         "unresolvable_host",
-        "the host name is under .invalid",
-        lambda server, lab: "http://feeds.crisiswatch-fault.invalid/rss.xml",
-        reason="could not resolve host feeds.crisiswatch-fault.invalid",
+        "the host name is under .invalid (with a 64-letter label, so no DNS query leaves)",
+        lambda server, lab: f"http://{UNRESOLVABLE}/rss.xml",
+        reason=f"could not resolve host {UNRESOLVABLE}",
     ),
     Fault(
         "connect_timeout",
