@@ -109,24 +109,23 @@ class Collection:
         return found
 
 
-async def _collect(db: Path, feeds: list[FeedConfig], polls: int) -> Collection:
-    collection_polls: list[PollSummary] = []
+async def _collect(
+    db: Path, feeds: list[FeedConfig], polls: int
+) -> tuple[list[PollSummary], list[float]]:
+    summaries: list[PollSummary] = []
     wall: list[float] = []
     async with Collector(db, feeds, settings=SETTINGS, parse_workers=2) as collector:
         for n in range(polls):
             started = time.monotonic()
-            collection_polls.append(await collector.poll_once(force=n > 0))
+            summaries.append(await collector.poll_once(force=n > 0))
             wall.append(time.monotonic() - started)
-    result = Collection(setup=None, db=db)  # type: ignore[arg-type]
-    result.polls, result.wall = collection_polls, wall
-    return result
+    return summaries, wall
 
 
 def collect_in_process(setup: Setup, db: Path, polls: int = 2) -> Collection:
     """Poll every feed `polls` times with one Collector (the later polls forced)."""
-    result = asyncio.run(_collect(db, setup.feed_configs(), polls))
-    result.setup = setup
-    return result
+    summaries, wall = asyncio.run(_collect(db, setup.feed_configs(), polls))
+    return Collection(setup=setup, db=db, polls=summaries, wall=wall)
 
 
 def item_rows(db: Path, feed_url: str | None = None) -> list[dict[str, Any]]:
@@ -239,7 +238,6 @@ class Measured:
     wall: float
     main_peak_mb: float  # VmHWM of the collector process: exact, the kernel keeps it
     tree_peak_mb: float  # sampled sum of VmRSS over it and its parse workers
-    lines: list[str] = field(default_factory=list)
 
 
 class MeasuredProcess:

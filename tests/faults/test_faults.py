@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import signal
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -138,12 +139,20 @@ def baseline(setup: h.Setup, tmp_path_factory: pytest.TempPathFactory) -> h.Meas
     return run
 
 
+@dataclass(frozen=True, slots=True)
+class LiveRun:
+    run: h.Measured
+    summary: str  # the first poll's summary line
+    db: Path
+
+
 @pytest.fixture(scope="module")
-def live_run(setup: h.Setup, tmp_path_factory: pytest.TempPathFactory) -> tuple[h.Measured, str]:
+def live_run(setup: h.Setup, tmp_path_factory: pytest.TempPathFactory) -> LiveRun:
     """`crisiswatch collect` (not --once) over every fault: its first summary, then SIGTERM."""
     folder = tmp_path_factory.mktemp("live")
     config = h.write_config(folder / "config.toml", setup.feed_configs(), h.SETTINGS)
-    proc = h.MeasuredProcess("collect", "--config", str(config), "--db", str(folder / "live.db"))
+    db = folder / "live.db"
+    proc = h.MeasuredProcess("collect", "--config", str(config), "--db", str(db))
     try:
         summary = proc.wait_for_line(r"^\d+ feeds: ", timeout=h.POLL_DEADLINE + 15)
         alive = proc.proc.poll() is None
@@ -151,14 +160,11 @@ def live_run(setup: h.Setup, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     finally:
         run = proc.finish(timeout=30)
     assert alive, "the collector stopped after one poll"
-    run.lines = [str(folder / "live.db")]
-    return run, summary
+    return LiveRun(run, summary, db)
 
 
-def test_collect_command_keeps_running_and_stops_cleanly(
-    live_run: tuple[h.Measured, str],
-) -> None:
-    run, summary = live_run
+def test_collect_command_keeps_running_and_stops_cleanly(live_run: LiveRun) -> None:
+    run, summary = live_run.run, live_run.summary
     assert run.returncode == 0, run.stderr
     assert "stopped cleanly" in run.stderr and "Traceback" not in run.stderr
     counts = re.match(
@@ -173,14 +179,12 @@ def test_collect_command_keeps_running_and_stops_cleanly(
     assert run.wall <= h.POLL_DEADLINE + 10  # start-up, one poll, a clean stop
 
 
-def test_terminal_output_is_as_clean_as_the_database(
-    live_run: tuple[h.Measured, str], setup: h.Setup
-) -> None:
-    run, _ = live_run
+def test_terminal_output_is_as_clean_as_the_database(live_run: LiveRun, setup: h.Setup) -> None:
+    run = live_run.run
     for stream in (run.stdout, run.stderr):
         found = TERMINAL_HOSTILE.search(stream)
         assert found is None, stream[max(0, found.start() - 60) : found.end() + 20]
-    assert h.hostile_findings(Path(run.lines[0]), setup.lab.secret) == []
+    assert h.hostile_findings(live_run.db, setup.lab.secret) == []
 
 
 @pytest.mark.parametrize(
