@@ -18,8 +18,23 @@ from datetime import UTC, datetime, timedelta
 
 HOSTS = [f"127.0.0.{i}" for i in range(1, 21)]
 
-_ACTORS = ["Iran", "Israel", "Ukraine", "Russia", "China", "Taiwan", "Sudan", "Yemen",
-           "India", "Pakistan", "Venezuela", "Serbia", "Kosovo", "Ethiopia", "Syria"]
+_ACTORS = [
+    "Iran",
+    "Israel",
+    "Ukraine",
+    "Russia",
+    "China",
+    "Taiwan",
+    "Sudan",
+    "Yemen",
+    "India",
+    "Pakistan",
+    "Venezuela",
+    "Serbia",
+    "Kosovo",
+    "Ethiopia",
+    "Syria",
+]
 _EVENTS = [
     "{a} and {b} hold talks on trade in {a}'s capital",
     "{a} accuses {b} of violating the border agreement",

@@ -21,6 +21,25 @@ import platformdirs
 APP = "crisiswatch"
 PACKAGED_CONFIG = Path(__file__).parent / "data" / "config.toml"
 ISO3 = re.compile(r"^[A-Z]{3}$")
+# A host is dot-separated labels (IDN letters allowed) or a bracketed IPv6 address;
+# a space or a stray symbol in it would only fail later, at every poll.
+_HOST = re.compile(
+    r"^(\[[0-9A-Fa-f:.]+\]|[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.?)$"
+)
+
+
+def is_http_url(url: str) -> bool:
+    """True for an absolute http(s) URL whose host could resolve; checked at load, not at poll."""
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return False
+    host = parts.netloc.rpartition("@")[2]
+    host = host.partition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    return parts.scheme in ("http", "https") and bool(_HOST.match(host))
 
 
 class ConfigError(Exception):
@@ -292,8 +311,7 @@ class _Validator:
                     f"feed #{i + 1} has no 'url'; add url = \"https://...\"", "", "feeds", i
                 )
             url = table["url"].strip()
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            if not is_http_url(url):
                 raise self.fail(
                     f"feed #{i + 1} url {url!r} is not an http(s) address; "
                     "write it as https://host/path",
@@ -323,7 +341,7 @@ class _Validator:
             feeds.append(
                 FeedConfig(
                     url=url,
-                    name=table.get("name") or parts.hostname,
+                    name=table.get("name") or urlsplit(url).hostname,
                     interval=feed_interval,
                     enabled=table.get("enabled", True),
                     tags=tuple(tags),

@@ -203,7 +203,12 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["items"].enable_fts(["title", "summary"], create_triggers=True, tokenize="porter")
 
 
-MIGRATIONS = (_migration_1,)
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """The header's "new items in the last hour" must not scan a million rows."""
+    db.execute("CREATE INDEX items_seen ON items(seen)")
+
+
+MIGRATIONS = (_migration_1, _migration_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -250,11 +255,17 @@ class Store:
                 self.migrate()
             else:
                 conn.execute("PRAGMA query_only = 1")
-                if self.schema_version() < SCHEMA_VERSION:
+                # Older versions stay readable: every migration so far only adds.
+                if self.schema_version() == 0:
                     raise StoreError(
                         f"{self.path}: no crisiswatch data here yet; "
                         "run `crisiswatch collect` first"
                     )
+            if self.schema_version() > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: written by a newer crisiswatch (schema "
+                    f"{self.schema_version()} > {SCHEMA_VERSION}); upgrade crisiswatch to use it"
+                )
         except sqlite3.Error as exc:
             raise StoreError(describe_db_error(self.path, exc)) from None
         except OSError as exc:
@@ -632,12 +643,6 @@ class Store:
     def max_rowid(self) -> int:
         return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()[0]
 
-    def items_per_hour(self, now: datetime | None = None) -> int:
-        since = (now or utcnow()) - timedelta(hours=1)
-        return self.conn.execute(
-            "SELECT count(*) FROM items WHERE seen >= ?", (to_iso(since),)
-        ).fetchone()[0]
-
     def export(
         self,
         *,
@@ -722,23 +727,8 @@ class Store:
 
     # -- dashboard read helpers (added for the dashboard; read-only) ---------------------
 
-    def items_seen_since(self, since: datetime, *, page: int = 1000) -> int:
-        """Items stored since a time, without a table scan (`seen` has no index).
-
-        Rows are appended, so `seen` grows with rowid: walk back from the newest
-        rowid a page at a time and stop at the first older row. Costs
-        O(items in the window) instead of O(table) like `items_per_hour`.
-        """
-        since_iso = to_iso(since)
-        total = 0
-        before = 1 << 62
-        while True:
-            rows = self.conn.execute(
-                "SELECT rowid, seen FROM items WHERE rowid < ? ORDER BY rowid DESC LIMIT ?",
-                (before, page),
-            ).fetchall()
-            fresh = sum(1 for _, seen in rows if seen >= since_iso)
-            total += fresh
-            if len(rows) < page or fresh < len(rows):
-                return total
-            before = rows[-1][0]
+    def items_seen_since(self, since: datetime) -> int:
+        """Items first stored at or after `since` (an index range, not a scan)."""
+        return self.conn.execute(
+            "SELECT count(*) FROM items WHERE seen >= ?", (to_iso(since),)
+        ).fetchone()[0]

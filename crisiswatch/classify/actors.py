@@ -304,6 +304,12 @@ def known_codes() -> frozenset[str]:
 
 
 @cache
+def country_names() -> dict[str, str]:
+    """ISO3 -> the short English name the gazetteer gives it ("Iran", "Russia")."""
+    return {code: table["name"] for code, table in _load()["countries"].items()}
+
+
+@cache
 def _compiled_default() -> tuple[ahocorasick.Automaton, tuple[_Entry, ...], _Words]:
     return _compile({})
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from crisiswatch import __version__
+from crisiswatch.cli.classify_cmd import classify_cmd, eval_cmd
 from crisiswatch.cli.collect_cmd import collect_cmd
 from crisiswatch.cli.common import Fail, load
 from crisiswatch.cli.export_cmd import export_cmd
@@ -22,11 +23,12 @@ DASHBOARD_HELP = """Open the live dashboard (the default when no command is give
 
 \b
 Keys:
-  arrows / h j k l   move between country panels
+  arrows / h j k     move between country panels (l is the level filter)
   enter              zoom the focused country; on an item, open its detail
   escape             back
   /                  full-text search over all stored items
   l                  minimum level filter
+  t                  time window (on a country's item table)
   p                  pause / resume live updates
   r                  poll all feeds now
   a / d              add / remove the focused country on the watchlist
@@ -72,15 +74,8 @@ def cli(
     run(config, demo=demo, db_given=db_path is not None, collect=not no_collect)
 
 
-for command in (collect_cmd, feeds_cmd, export_cmd, reclassify_cmd):
+for command in (collect_cmd, feeds_cmd, export_cmd, reclassify_cmd, classify_cmd, eval_cmd):
     cli.add_command(command)
-try:  # TEMPORARY until the classifier's CLI module lands
-    from crisiswatch.cli.classify_cmd import classify_cmd, eval_cmd
-
-    cli.add_command(classify_cmd)
-    cli.add_command(eval_cmd)
-except ImportError:
-    pass
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -139,6 +139,8 @@ class CrisisApp(App[None]):
 
     def tick(self) -> None:
         """Once a second: redraw the clocks and ages, and look for new rows off-thread."""
+        if not self.is_running or not self.query(StatusHeader):
+            return  # shutting down: the widgets may already be gone
         self.header.refresh()
         now = self.now()
         if not self.paused and self.screen is self.screen_stack[0] and now.second % 10 == 0:
@@ -200,6 +202,8 @@ class CrisisApp(App[None]):
     def _apply(self, result: Refresh) -> None:
         """On the UI thread: one batch of widget updates per refresh."""
         self._busy = False
+        if not self.is_running or not self.query(StatusHeader):
+            return
         if result.problem:
             self.header.status.mode = result.problem
             self.header.refresh()

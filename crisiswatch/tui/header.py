@@ -89,6 +89,8 @@ class StatusHeader(Widget):
         parts.append(Text(f"+{f.items_last_hour} items/h"))
         if self.min_level:
             parts.append(Text(f"level ≥ {self.min_level}", style="bold yellow3"))
+        if st.error:  # e.g. disk full: what is shown is kept, new items are not
+            parts.insert(3, Text(f"NOT STORING: {st.error}", style="bold white on red3"))
         if not st.collecting:
             parts.append(Text(st.mode, style="italic dim"))
         parts.insert(2, Text(f"{local:%H:%M} local", style="dim"))

@@ -29,9 +29,7 @@ def test_backoff_has_jitter() -> None:
     now = utcnow()
     spread = {next_poll(now, 600, errors=2, rng=random.Random(seed)) for seed in range(20)}
     assert len(spread) > 10
-    assert all(
-        timedelta(seconds=960) <= t - now <= timedelta(seconds=1440) for t in spread
-    )
+    assert all(timedelta(seconds=960) <= t - now <= timedelta(seconds=1440) for t in spread)
 
 
 def test_retry_after_wins_when_later_and_is_bounded() -> None:

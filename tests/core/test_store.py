@@ -201,3 +201,29 @@ def test_integrity_ok(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "a.db")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.execute("INSERT INTO items_fts(items_fts) VALUES('integrity-check')")
+
+
+def test_old_schema_is_upgraded_in_place_and_newer_is_refused(tmp_path: Path) -> None:
+    """Opening a version-1 file adds the `seen` index and keeps every item."""
+    path = tmp_path / "old.db"
+    store, (feed, _) = seeded_store(path)
+    url = "https://feed0.example/rss"
+    store.add_items(feed, [make_item(url, n) for n in range(5)], seen=utcnow())
+    store.conn.execute("DROP INDEX items_seen")
+    store.conn.execute("PRAGMA user_version = 1")
+    store.close()
+    readonly = Store(path, readonly=True)  # an older file is still readable as it is
+    assert readonly.count_items() == 5
+    readonly.close()
+    upgraded = Store(path)
+    assert upgraded.schema_version() == SCHEMA_VERSION
+    assert upgraded.count_items() == 5
+    plan = upgraded.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM items WHERE seen >= '2026'"
+    ).fetchall()
+    assert "items_seen" in str(plan)
+    assert upgraded.items_seen_since(utcnow() - timedelta(hours=1)) == 5
+    upgraded.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    upgraded.close()
+    with pytest.raises(StoreError, match="newer crisiswatch"):
+        Store(path)
