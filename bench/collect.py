@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from farm import Farm  # noqa: E402
+from farm import Farm
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -104,7 +104,8 @@ def scenario(label: str, feeds: int, items: int, latency: float, warm: bool) -> 
         wall, main_kb, tree_kb = run_collect(config, db)
         print(
             f"{label} cold: {wall:.2f} s, {count(db)} items stored, "
-            f"peak memory {main_kb / 1024:.0f} MB collector, {tree_kb / 1024:.0f} MB with parse workers"
+            f"peak memory {main_kb / 1024:.0f} MB collector, "
+            f"{tree_kb / 1024:.0f} MB with parse workers"
         )
         if warm:
             wall, main_kb, tree_kb = run_collect(config, db)

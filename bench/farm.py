@@ -13,8 +13,8 @@ import hashlib
 import multiprocessing as mp
 import random
 import socket
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 HOSTS = [f"127.0.0.{i}" for i in range(1, 21)]
 

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,6 @@ from crisiswatch.models import (
     FeedHealth,
     Item,
     to_iso,
-    utcnow,
 )
 
 BUSY_TIMEOUT_MS = 30_000

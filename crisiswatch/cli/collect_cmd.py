@@ -7,8 +7,8 @@ import contextlib
 import signal
 import sys
 import tempfile
-from datetime import timedelta
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -239,7 +239,7 @@ def test_collect_stops_cleanly_on_sigterm(tmp_path: Path, feed_server: FeedServe
         first = proc.stderr.readline()  # blocks until the collector says it is running
         assert first.startswith("collecting 1 feeds"), first
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
     assert proc.returncode == 0, err
