@@ -80,7 +80,15 @@ def _stream(classifier: Classifier, source: IO[bytes], out: IO[bytes]) -> None:
 
 def _result(classifier: Classifier, raw: bytes) -> dict[str, Any]:
     try:
-        row = json.loads(raw.decode("utf-8", errors="replace").lstrip("\ufeff"))
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # guessing an encoding would misread names silently
+        return _error(
+            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+            "re-encode the input as UTF-8",
+            raw,
+        )
+    try:
+        row = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         return _error(f"not valid JSON ({exc.msg}, column {exc.colno})", raw)
     except RecursionError:  # [[[[...: within the size limit, deeper than the parser goes

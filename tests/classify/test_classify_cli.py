@@ -122,7 +122,7 @@ def test_jsonl_bad_lines_become_errors_and_processing_continues(tmp_path: Path) 
     assert "error" in out[2]
     assert out[3] == {"error": out[3]["error"], "id": 7}
     assert out[4]["id"] == 8 and "error" in out[4]
-    assert out[5]["id"] == 10 and out[5]["actors"] == ["UKR"]
+    assert out[5]["id"] == 10 and "not UTF-8 (byte 0xe0 at column 29)" in out[5]["error"]
     assert out[6]["id"] == 11 and "error" not in out[6]
     assert out[7]["id"] == 9 and out[7]["level"] == 3
 

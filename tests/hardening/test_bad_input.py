@@ -291,11 +291,8 @@ def test_classify_jsonl_turns_each_bad_line_into_an_error_and_goes_on() -> None:
 
 
 def test_classify_jsonl_non_utf8_lines_do_not_stop_the_stream() -> None:
-    """One output line per input line, in order; bad bytes never end the run.
-
-    (Whether such a line is classified with U+FFFD or answered with an error is
-    the classifier's call: tests/classify/test_classify_cli.py pins it.)
-    """
+    """One output line per input line, in order: a line that is not UTF-8 gets an error
+    object (with its id when readable) and never ends the run."""
     good = b'{"id": 1, "title": "Ceasefire talks in Doha"}\n'
     latin1 = '{"id": 2, "title": "Café strike in São Paulo"}\n'.encode("latin-1")
     rows = classify_jsonl(
@@ -303,7 +300,8 @@ def test_classify_jsonl_non_utf8_lines_do_not_stop_the_stream() -> None:
     )
     assert [row.get("id") for row in rows] == [1, 2, 3, None, 1]
     assert "error" not in rows[0] and "error" not in rows[4]
-    assert rows[3].get("error")
+    for bad in rows[1:4]:
+        assert "not UTF-8" in str(bad["error"]), bad
 
 
 def test_classify_jsonl_output_is_terminal_safe() -> None:
