@@ -12,6 +12,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# The escalation scale's names, as the labelling guide (docs/methodology.md) gives them:
+# one list for the CLI, the dashboard and the docs, so they never drift apart.
+LEVEL_NAMES = (
+    "no conflict signal",
+    "verbal friction",
+    "coercion short of force",
+    "limited use of force",
+    "major armed conflict",
+    "strategic or WMD",
+)
 
 
 def to_iso(moment: datetime) -> str:

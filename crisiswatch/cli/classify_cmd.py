@@ -13,19 +13,11 @@ import click
 
 from crisiswatch.cli.common import Fail, common_options, load
 from crisiswatch.evaluate import LabelError, Outcome, format_report, load_labelled, score
-from crisiswatch.models import Classification, Evidence
+from crisiswatch.models import LEVEL_NAMES, Classification, Evidence
 
 if TYPE_CHECKING:
     from crisiswatch.classify import Classifier
 
-LEVEL_NAMES = (
-    "no conflict signal",
-    "verbal friction",
-    "coercion short of force",
-    "limited use of force",
-    "major armed conflict",
-    "strategic or WMD",
-)
 MAX_LINE = 1 << 20  # a JSON line longer than this is refused, not read into memory
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _ID = re.compile(rb'"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,30})')

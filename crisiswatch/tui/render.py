@@ -13,18 +13,12 @@ from typing import Any
 
 from rich.text import Text
 
+from crisiswatch.models import LEVEL_NAMES as _NAMES
 from crisiswatch.models import Evidence
 from crisiswatch.store import StoredItem
 from crisiswatch.tui.data import time_ago
 
-LEVEL_NAMES = {
-    0: "routine",
-    1: "tension",
-    2: "threats / sanctions",
-    3: "clashes / strikes",
-    4: "major attack",
-    5: "war / mass casualties",
-}
+LEVEL_NAMES = dict(enumerate(_NAMES))
 LEVEL_COLORS = {
     0: "grey58",
     1: "green3",
