@@ -10,9 +10,8 @@ SESSION="cw-smoke-$$"
 OUT=$(mktemp -d)
 trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true' EXIT
 
-key() {  # key KEYS...: type, then give the terminal time to tell ESC from Alt+key
-    tmux send-keys -t "$SESSION" "$@"
-    sleep 0.3
+key() {  # key KEYS...: every key is followed by a wait for what it should show,
+    tmux send-keys -t "$SESSION" "$@"  # so an Escape is never read together with the next key
 }
 
 screen() { tmux capture-pane -t "$SESSION" -p > "$OUT/screen.txt"; cat "$OUT/screen.txt"; }
@@ -82,6 +81,7 @@ echo "help ok"
 key f
 wait_for "configured" 5
 key Escape
+expect_gone "configured" 5
 echo "feeds ok"
 
 # Search, typed like a person, including characters that mean something to FTS.
