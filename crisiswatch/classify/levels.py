@@ -91,6 +91,7 @@ EFFECTS = (
     "against",
     "rejection",
     "delivery",
+    "framework",
     "threat",
     "hypothetical",
 )
@@ -106,12 +107,12 @@ _SOUGHT_TAGS = frozenset(
     {"munition", "military_cue", "vessel", "closable", "passage", "space", "test", "exercise"}
     | {"foreigners"}
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
-    | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained"}
+    | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
 _NEEDS: dict[str, frozenset[str]] = {
-    "munition": frozenset({"space"}),
+    "munition": frozenset({"space", "business"}),
     "labour": frozenset({"strike_object", "labour_cue"}),
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
@@ -120,12 +121,19 @@ _NEEDS: dict[str, frozenset[str]] = {
     "cyberable": frozenset({"cyber"}),
     "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
     "nuclear": frozenset({"assessment"}),
+    "advisory": frozenset({"disaster"}),
 }
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
-    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear"}
+    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "advisory"}
 )
+# After a backward-looking "ends", these words show it has an object ("the truce that
+# ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
+_OBJECT_STARTS = frozenset(
+    ("the", "a", "an", "its", "their", "his", "her", "more", "years", "decades", "months",
+     "weeks", "two", "three", "hostilities", "fighting")
+)  # fmt: skip
 
 # Number words a headline uses for casualties and salvo sizes.
 _NUMBER_WORDS = {
@@ -428,6 +436,23 @@ class _Item:
                 best, best_gap = other, gap
         return best
 
+    def _calm_disaster(self) -> _Hit | None:
+        """A disaster cue anywhere in an item with no violence at all in it.
+
+        "Landslide buries village; hundreds feared dead": the deaths are in
+        another clause, but nothing in the item suggests anyone killed them.
+        """
+        disasters = self.tagged.get("disaster")
+        if not disasters:
+            return None
+        for other in self.hits:
+            tags = other.entry.tags
+            if "munition" in tags or "armed_group" in tags or "gunfire" in tags:
+                return None
+            if "force" in tags and "casualty" not in tags and not other.entry.pair:
+                return None
+        return disasters[0]
+
     def violence_near(self, hit: _Hit) -> bool:
         """A weapon, an armed group or an act of force in the sentence, not just deaths."""
         for other in self.hits:
@@ -454,6 +479,8 @@ class _Item:
             elif mod.start >= hit.stop and entry.behind:
                 if entry.effect == "rejection" and not hit.entry.deescalation:
                     continue  # "talks collapse" looks back; "threatens to quit" does not
+                if entry.effect == "rejection" and self._has_object(mod):
+                    continue  # "the deal ends years of talks": the deal is not rejected
                 a, b, reach = hit.stop, mod.start, entry.behind
             else:
                 continue
@@ -493,6 +520,13 @@ class _Item:
         match = _SENTENCE_END.search(self.original, hit.stop, end)
         return match is not None and match.group() == "?"
 
+    def _has_object(self, mod: _Hit) -> bool:
+        """Is the verb followed by its object ("ended the fighting"), not a pause?"""
+        rest = self.joined[mod.stop : mod.stop + 24].split(None, 1)
+        return bool(rest) and rest[0] in _OBJECT_STARTS and not self.ends_between(
+            mod.stop, mod.stop + 1
+        )
+
     def _broken(self, mod: _Hit, hit: _Hit) -> bool:
         return any(
             h.start >= mod.stop and h.stop <= hit.start for h in self.tagged.get("breaker", ())
@@ -519,7 +553,7 @@ class _Item:
                 weak.append(hit)
                 continue
             if sport is not None and "soft" in entry.tags:
-                self.add(sport, "modifier", "sport", "a sports report: not military")
+                self.add(sport, "modifier", "sport", sport.entry.note + ": not military")
                 continue
             if entry.plain or (not entry.always and entry.needs.isdisjoint(present)):
                 value, note = entry.level, entry.note
@@ -600,6 +634,9 @@ class _Item:
         elif "munition" in tags and (space := self.near(hit, "space")) is not None:
             self.add(space, "modifier", "space", "a space launch, not a weapon")
             return 0, "space launch"
+        elif "munition" in tags and (trade := self.near(hit, "business")) is not None:
+            self.add(trade, "modifier", "business", "a product or market, not a weapon in use")
+            return 0, "a product, not a weapon in use"
         if "labour" in tags:
             if self.near(hit, "strike_object", 2, before=False) is not None:
                 return None, ""  # "strikes a deal", "strikes an upbeat tone"
@@ -611,7 +648,7 @@ class _Item:
             return min(level, 2), f"crowd control at a protest ('{self.text(cue)}')"
         if (
             ("casualty" in tags or "blast" in tags)
-            and (cue := self.near(hit, "disaster")) is not None
+            and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None
             and not ("gunfire" in cue.entry.tags and self.actor_before(cue))
             and not self.violence_near(hit)
         ):
@@ -629,6 +666,12 @@ class _Item:
             return 2, f"{self.text(hit)} on computers ('{self.text(cue)}'): a cyberattack"
         if "force" in tags and level >= 3:
             return self.force_level(hit, level, note)
+        if (
+            "advisory" in tags
+            and (cue := self.near(hit, "disaster")) is not None
+            and self.near(hit, "military_cue") is None
+        ):
+            return 0, f"a warning about a disaster ('{self.text(cue)}'), not at a rival"
         if "nuclear" in tags and (cue := self.near(hit, "assessment")) is not None:
             return (
                 1,
@@ -699,6 +742,8 @@ class _Item:
         if hit.threat_only or "threat_only" in hit.entry.tags:
             if effect != "threat":
                 return None, ""
+            if hit.threat_only and "announce" in mod.entry.tags and "military_cue" not in self.tagged:
+                return None, ""  # "tariffs to fall", "inflation will hit 5%": no armed actor
             return 2, f"threatened '{word}': explicit threat"
         if effect == "threat":
             if "nuclear" in hit.entry.tags:
@@ -709,6 +754,8 @@ class _Item:
                 return 5, f"nuclear use held out as a possibility ('{word}'): a nuclear threat"
             return 1, f"'{word}' is hypothetical or predicted, not happening"
         if effect == "delivery":
+            if "nuclear" in hit.entry.tags:
+                return value, note  # nuclear arms moved or doctrine approved: still nuclear
             return 2, f"'{word}' supplied, not used: arms delivery"
         if "nuclear" in hit.entry.tags and effect != "commemoration":
             return 1, f"'{word}' mentioned, not threatened: nuclear rhetoric"
