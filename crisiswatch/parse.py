@@ -9,6 +9,7 @@ raise: anything unexpected becomes `ParsedFeed.error`.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import io
 import json
@@ -32,12 +33,43 @@ NOTE_MAX = 500  # characters of an error or warning
 GUID_MAX = 1024  # longer GUIDs are replaced by a hash of themselves
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clock skew we accept before clamping
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # anything older is a broken date
+# Structure no real feed has, refused before feedparser sees it: both cost a
+# worker hundreds of MB from a few MB of input (500,000 attributes on one
+# element: +280 MB, and quadratic time; 1,000,000 nested elements: +290 MB).
+# Real feeds use a handful of attributes per element and nest about ten deep.
+MAX_ATTRIBUTES = 256  # on one element
+MAX_DEPTH = 256  # elements open at once
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=", re.I)
 _BOMS = (b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe")
+_UNICODE_CHARSETS = ("utf", "ucs", "iso-10646", "unicode")
 _CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+# A numeric date the way ISO 8601 / W3CDTF writes it, with or without dashes,
+# optionally a time: the fields feedparser would otherwise roll over.
+_ISO_DATE = re.compile(
+    r"\s*(?P<sign>[+-])?"
+    r"(?:(?P<year>\d{4}|\d{2})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?"
+    r"|(?P<cyear>\d{4})(?P<cmonth>\d{2})(?P<cday>\d{2}))"
+    r"(?:[T ](?P<hour>\d{1,2}):?(?P<minute>\d{2})(?::?(?P<second>\d{2}))?)?(?!\d)"
+)
 _HTML_START = re.compile(rb"<(!doctype\s+html|html|head|body|meta|title|script|div)\b", re.I)
+# One step of the structure scan: a CDATA section or a comment (skipped whole),
+# a start tag (its name and attribute text) or an end tag (its name). Quoted
+# attribute values may hold ">"; "<" ends an attempt, so the scan stays linear.
+# The quantifiers are possessive: with a plain `*` the regex engine keeps a
+# backtracking record per character of a tag (60,000 attributes cost 86 MB).
+_MARKUP = re.compile(
+    rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)"
+    rb"|<([A-Za-z_][^\s/<>]*+)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)>"
+    rb"|</([A-Za-z_][^\s/<>]*)",
+    re.S,
+)
+# An attribute, with or without a value (the loose parser accepts bare names).
+_ATTRIBUTE = re.compile(rb"""[^\s=/<>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?""")
+# HTML elements that never have an end tag: unescaped HTML in a loose feed must
+# not count as nesting.
+_VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
 
 
 class EntityDeclared(xml.sax.SAXException):
@@ -105,25 +137,50 @@ def _classifier() -> SupportsClassify:
     return _default_classifier
 
 
-def _feedparser_headers(body: bytes, headers: dict[str, str] | None) -> dict[str, str]:
-    """The headers feedparser should see: at most a charset, and only when needed.
+def _feedparser_headers(
+    body: bytes, headers: dict[str, str] | None
+) -> tuple[dict[str, str], str | None]:
+    """The headers feedparser should see (at most a charset), and a note when it was wrong.
 
     feedparser follows RFC 3023, which reads text/xml without a charset as
     US-ASCII and ranks the HTTP charset above the document's own declaration.
     Servers get both wrong far more often than feed generators do, so the order
     used here is: byte order mark, then the XML declaration, then the HTTP
     charset, then UTF-8 (what RFC 7303 and browsers settle on in practice).
+
+    An HTTP charset that contradicts the bytes is dropped: a body that is valid
+    UTF-8 and not plain ASCII is UTF-8 whatever the server says (no real text
+    in a legacy charset happens to form valid UTF-8 sequences), and reading it
+    as, say, ISO-8859-1 would store mojibake without a word of warning.
     """
     if not headers:
-        return {}
+        return {}, None
     head = body[:512]
     if head.startswith(_BOMS) or _XML_ENCODING.match(head):
-        return {}
+        return {}, None
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     match = _CHARSET.search(content_type)
     if not match:
-        return {}
-    return {"content-type": f"application/xml; charset={match.group(1)}"}
+        return {}, None
+    charset = match.group(1)
+    if not charset.lower().startswith(_UNICODE_CHARSETS) and _is_utf8_text(body):
+        note = (
+            f"wrong character encoding declared (the server said {charset[:40]}, "
+            "the document is UTF-8); read as UTF-8; items kept"
+        )
+        return {}, note
+    return {"content-type": f"application/xml; charset={charset}"}, None
+
+
+def _is_utf8_text(body: bytes) -> bool:
+    """Non-ASCII and valid UTF-8."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _sniff_non_feed(body: bytes) -> str | None:
@@ -137,6 +194,46 @@ def _sniff_non_feed(body: bytes) -> str | None:
         except (ValueError, UnicodeDecodeError):
             return None
         return "not a feed: the server sent JSON"
+    return None
+
+
+def _pathological_structure(body: bytes) -> str | None:
+    """Words for markup no feed needs and every parser pays dearly for, or None.
+
+    A linear scan of the raw bytes, so it judges documents the strict parser
+    rejects too (feedparser's loose parser would read those, just as dearly).
+    Nesting is counted the forgiving way an HTML parser would: an end tag
+    closes its element and whatever was left open inside it.
+    """
+    if body.count(b"<") <= MAX_DEPTH and len(body) <= 2 * MAX_ATTRIBUTES:
+        return None  # too small to hold either
+    open_names: list[bytes] = []
+    for match in _MARKUP.finditer(body):
+        name, attributes, end = match.groups()
+        if end is not None:
+            end = end.lower()
+            for n in range(len(open_names) - 1, -1, -1):
+                if open_names[n] == end:
+                    del open_names[n:]
+                    break
+            continue
+        if name is None:
+            continue  # CDATA or a comment
+        if len(attributes) > 2 * MAX_ATTRIBUTES:  # room for that many, at least
+            count = sum(1 for _ in _ATTRIBUTE.finditer(attributes))
+            if count > MAX_ATTRIBUTES:
+                return (
+                    f"pathological XML: an element with {count:,} attributes "
+                    f"(more than {MAX_ATTRIBUTES}); not parsed, to protect memory and time"
+                )
+        name = name.lower()
+        if not attributes.endswith(b"/") and name not in _VOID:
+            open_names.append(name)
+            if len(open_names) > MAX_DEPTH:
+                return (
+                    f"pathological XML: elements nested more than {MAX_DEPTH} deep; "
+                    "not parsed, to protect memory and time"
+                )
     return None
 
 
@@ -169,10 +266,37 @@ def _describe_bozo(exc: BaseException | None, body: bytes) -> str | None:
     return f"malformed feed ({text}); items kept"
 
 
+def _iso_date_is_real(raw: Any) -> bool:
+    """False for an ISO 8601 date with fields no calendar has.
+
+    feedparser rolls such fields over instead of refusing them: "-0001-00-00"
+    becomes 2000-01-01, "2025-13-45" 2026-01-01, "-2025-01-06" a date in 2026.
+    Other formats (RFC 822 and friends) are left to feedparser, which refuses
+    what it cannot read.
+    """
+    if not isinstance(raw, str):
+        return True
+    match = _ISO_DATE.match(raw)
+    if match is None:
+        return True
+    fields = match.groupdict()
+    year = fields["year"] or fields["cyear"]
+    month = int(fields["month"] or fields["cmonth"])
+    day = fields["day"] or fields["cday"]
+    if fields["sign"] or int(year) == 0 or not 1 <= month <= 12:
+        return False
+    if day is not None:
+        full_year = int(year) if len(year) == 4 else 2000 + int(year)
+        if not 1 <= int(day) <= calendar.monthrange(full_year, month)[1]:
+            return False
+    hour, minute, second = fields["hour"], fields["minute"], fields["second"]
+    return hour is None or (int(hour) <= 24 and int(minute) <= 59 and int(second or 0) <= 60)
+
+
 def _when(entry: dict[str, Any]) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
-        if value:
+    for key in ("published", "updated", "created"):
+        value = entry.get(f"{key}_parsed")
+        if value and _iso_date_is_real(entry.get(key)):
             try:
                 return datetime(*value[:6], tzinfo=UTC)
             except (TypeError, ValueError, OverflowError):
@@ -279,7 +403,7 @@ def _parse(
 ) -> ParsedFeed:
     if not body or not body.strip():
         return ParsedFeed(error="empty body")
-    problem = _sniff_non_feed(body)
+    problem = _sniff_non_feed(body) or _pathological_structure(body)
     if problem:
         return ParsedFeed(error=problem)
     now = now or utcnow()
@@ -287,9 +411,10 @@ def _parse(
         now = now.replace(tzinfo=UTC)
     now = now.astimezone(UTC)
 
+    feedparser_headers, charset_note = _feedparser_headers(body, headers)
     data = feedparser.parse(
         io.BytesIO(body),
-        response_headers=_feedparser_headers(body, headers),
+        response_headers=feedparser_headers,
         sanitize_html=False,  # clean_text strips all markup anyway
         resolve_relative_uris=False,
     )
@@ -302,6 +427,8 @@ def _parse(
         return ParsedFeed(error=f"not a feed: no RSS, Atom or RDF content found{detail}")
 
     warning = _describe_bozo(data.get("bozo_exception"), body) if data.get("bozo") else None
+    if charset_note:
+        warning = f"{charset_note}; {warning}" if warning else charset_note
     feed_title = _text(dict(data.get("feed") or {}), "title", FEED_TITLE_MAX)
     classify = (classifier or _classifier()).classify
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crisiswatch.classify
 from crisiswatch.fetch import Fetcher
 from crisiswatch.models import Classification, ParsedFeed
-from crisiswatch.parse import FUTURE_TOLERANCE, parse_feed
+from crisiswatch.parse import FUTURE_TOLERANCE, MAX_ATTRIBUTES, MAX_DEPTH, parse_feed
 from tests.feedserver import FeedServer, rss
 
 NOW = datetime(2025, 1, 6, 12, 0, 0, tzinfo=UTC)
@@ -211,6 +213,38 @@ def test_http_charset_used_when_the_document_is_silent() -> None:
     assert item.title == "Войска"
 
 
+def test_utf8_body_under_a_wrong_http_charset_is_read_as_utf8_with_a_warning() -> None:
+    # Read as ISO-8859-1, as the server says, this would be stored as "CafÃ©".
+    body = rss([{"title": "Café in São Paulo – “quoted”"}]).split(b"\n", 1)[1]
+    headers = {"content-type": "application/rss+xml; charset=iso-8859-1"}
+    parsed = parse(body, headers=headers, classifier=Recorder())
+    [(item, _)] = parsed.items
+    assert item.title == "Café in São Paulo – “quoted”"
+    assert parsed.warning == (
+        "wrong character encoding declared (the server said iso-8859-1, the document is "
+        "UTF-8); read as UTF-8; items kept"
+    )
+
+
+def test_legacy_body_under_a_utf8_http_charset_falls_back_with_a_warning() -> None:
+    body = rss([{"title": "Café – “quoted”"}], encoding="cp1252").split(b"\n", 1)[1]
+    headers = {"content-type": "application/rss+xml; charset=utf-8"}
+    parsed = parse(body, headers=headers, classifier=Recorder())
+    [(item, _)] = parsed.items
+    assert item.title == "Café – “quoted”"  # feedparser's fallback found windows-1252
+    assert parsed.warning is not None
+    assert parsed.warning.startswith("wrong character encoding declared")
+    assert "windows-1252" in parsed.warning
+
+
+def test_ascii_body_under_any_http_charset_is_not_a_warning() -> None:
+    body = rss([{"title": "Plain words"}]).split(b"\n", 1)[1]
+    headers = {"content-type": "application/rss+xml; charset=iso-8859-1"}
+    parsed = parse(body, headers=headers, classifier=Recorder())
+    assert parsed.warning is None
+    assert parsed.items[0][0].title == "Plain words"
+
+
 # -- dates ---------------------------------------------------------------------------------
 
 
@@ -243,6 +277,43 @@ def test_absurd_old_date_is_now_and_estimated() -> None:
     assert _published("Thu, 01 Jan 1970 00:00:00 GMT") == (NOW, True)
     assert _published("Fri, 31 Dec 1989 23:59:59 GMT") == (NOW, True)
     assert _published("Mon, 01 Jan 1990 00:00:00 GMT") == (datetime(1990, 1, 1, tzinfo=UTC), False)
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "-0001-00-00T00:00:00Z",  # feedparser: 2000-01-01
+        "0000-00-00T00:00:00Z",
+        "2025-00-00T00:00:00Z",  # feedparser: 2024-11-30
+        "2025-13-45T00:00:00Z",  # feedparser: 2026-01-01
+        "2025-02-30T10:00:00Z",
+        "-2024-06-01T00:00:00Z",  # feedparser: a date in the past year, plausible
+        "2024-06-01T25:00:00Z",
+        "20241345",
+        "0001-01-01T00:00:00Z",
+    ],
+)
+def test_absurd_iso_dates_are_missing(date: str) -> None:
+    assert _published(date) == (NOW, True)
+
+
+@pytest.mark.parametrize("date", ["9999-12-31T23:59:59Z", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_far_future_dates_are_clamped(date: str) -> None:
+    assert _published(date) == (NOW, True)
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2025-01-06T09:30:00+03:00", datetime(2025, 1, 6, 6, 30, tzinfo=UTC)),
+        ("2024-02-29T10:00:00Z", datetime(2024, 2, 29, 10, 0, tzinfo=UTC)),
+        ("2025-01-06T10:00:00.250Z", datetime(2025, 1, 6, 10, 0, tzinfo=UTC)),
+        ("20250106", datetime(2025, 1, 6, tzinfo=UTC)),
+        ("2025-01-06", datetime(2025, 1, 6, tzinfo=UTC)),
+    ],
+)
+def test_real_iso_dates_are_kept(date: str, expected: datetime) -> None:
+    assert _published(date) == (expected, False)
 
 
 def test_now_defaults_to_the_current_time() -> None:
@@ -301,6 +372,79 @@ def test_raw_control_characters_in_the_xml() -> None:
     parsed = parse(body, classifier=Recorder())
     assert [item.title for item, _ in parsed.items] == ["onetwo", "three"]
     assert parsed.warning is not None and parsed.warning.endswith("items kept")
+
+
+# -- pathological structure ---------------------------------------------------------------
+
+
+def _many_attributes(count: int) -> bytes:
+    attributes = " ".join(f'a{n}="{n}"' for n in range(count))
+    return rss([{"title": "x"}]).replace(b"<title>x", f"<title {attributes}>x".encode())
+
+
+def test_an_element_with_too_many_attributes_is_refused_before_parsing() -> None:
+    parsed = parse(_many_attributes(60_000), classifier=Recorder())
+    assert parsed.items == ()
+    assert parsed.error == (
+        f"pathological XML: an element with 60,000 attributes (more than {MAX_ATTRIBUTES}); "
+        "not parsed, to protect memory and time"
+    )
+    assert parse(_many_attributes(MAX_ATTRIBUTES), classifier=Recorder()).error is None
+
+
+def test_attributes_are_counted_with_quoted_brackets_and_without_values() -> None:
+    quoted = " ".join(f'a{n}="x>y"' for n in range(MAX_ATTRIBUTES + 1))
+    bare = " ".join(f"a{n}" for n in range(MAX_ATTRIBUTES + 1))  # the loose parser takes these
+    for attributes in (quoted, bare):
+        body = rss([{"title": "x"}]).replace(b"<title>x", f"<title {attributes}>x".encode())
+        error = parse(body, classifier=Recorder()).error
+        assert error is not None and error.startswith("pathological XML: an element with"), error
+
+
+def test_absurd_nesting_is_refused_before_parsing() -> None:
+    nested = "<a>" * 100_000 + "x" + "</a>" * 100_000
+    body = rss([{"title": "deep", "description": "DEEP"}]).replace(b"DEEP", nested.encode())
+    parsed = parse(body, classifier=Recorder())
+    assert parsed.error == (
+        f"pathological XML: elements nested more than {MAX_DEPTH} deep; "
+        "not parsed, to protect memory and time"
+    )
+    unclosed = rss([{"title": "deep", "description": "DEEP"}]).replace(b"DEEP", b"<a>" * 300)
+    assert parse(unclosed, classifier=Recorder()).error == parsed.error
+
+
+def test_ordinary_markup_is_not_pathological() -> None:
+    """Unclosed HTML in loose feeds, void elements, CDATA and comments are not nesting."""
+    items = [
+        {
+            "title": f"Story {n}",
+            "description": "<![CDATA[<p>One<br><p>two <img src='x'><div>]]>",
+        }
+        for n in range(400)
+    ]
+    body = rss(items).replace(b"<item>", b"<item><!-- <a><a><a> -->", 50)
+    loose = b"".join(
+        b"<item><title>t%d</title><description><p>open <br> <hr></description></item>" % n
+        for n in range(400)
+    )
+    for document in (body, rss([{"title": "x"}]).replace(b"<item>", loose + b"<item>")):
+        parsed = parse(document, classifier=Recorder())
+        assert parsed.error is None, parsed.error
+        assert len(parsed.items) >= 400
+
+
+def test_the_structure_check_itself_costs_no_memory() -> None:
+    """The scan's regex is possessive: a plain `*` kept a record per character (86 MB)."""
+    from crisiswatch.parse import _pathological_structure
+
+    body = _many_attributes(60_000)
+    tracemalloc.start()
+    try:
+        assert _pathological_structure(body) is not None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * len(body), f"{peak / 1e6:.1f} MB for a {len(body) / 1e6:.1f} MB body"
 
 
 # -- malformed and non-feeds ---------------------------------------------------------------
