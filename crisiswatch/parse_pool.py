@@ -9,6 +9,14 @@ a fresh one, and the feed is reported as skipped.
 Workers are started on first use, so a poll in which every feed answers 304
 pays nothing. They are started with "forkserver" (or "spawn"), never "fork":
 the dashboard runs threads, and forking a threaded process can deadlock.
+
+Memory: a parse costs a worker several times the feed's size at its peak
+(parse.py refuses the structures that cost far more), and CPython and malloc
+do not hand all of it back afterwards. After a big parse the worker collects
+and trims its heap; when it still holds more than `RETAIN_LIMIT` above what
+it started with, the pool retires its workers (they finish what they are
+doing and exit) and new ones take over, so a long-running collector never
+keeps the high-water mark of its biggest feed.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -32,6 +42,26 @@ T = TypeVar("T")
 
 _WORKER_CLASSIFIER: Any = None
 _WORKER_PROBLEM: str | None = None
+_WORKER_START_RSS = 0  # bytes, once the worker is ready
+
+RETAIN_LIMIT = 24 * 1024 * 1024  # memory a worker may keep above its start before it is replaced
+_TIDY_BODY = 1024 * 1024  # after a body this big, collect and trim the heap
+_TIDY_GROWTH = 8 * 1024 * 1024  # ... or after a parse that left this much behind
+
+
+def _rss() -> int:
+    """Resident memory of this process in bytes (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _malloc_trim() -> None:
+    """Give free heap pages back to the system (glibc keeps them otherwise)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(None).malloc_trim(0)  # the symbols the process has loaded, libc's included
 
 
 def _init_worker(extra_aliases: dict[str, list[str]] | None) -> None:
@@ -40,7 +70,7 @@ def _init_worker(extra_aliases: dict[str, list[str]] | None) -> None:
     A failing initializer would make pebble restart the worker in a loop, so the
     failure is reported on every feed instead, where someone will read it.
     """
-    global _WORKER_CLASSIFIER, _WORKER_PROBLEM
+    global _WORKER_CLASSIFIER, _WORKER_PROBLEM, _WORKER_START_RSS
     # pebble installs a Python-level SIGTERM handler, which cannot run while the
     # parser is stuck inside C code; the default action ends the process at once.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -50,14 +80,27 @@ def _init_worker(extra_aliases: dict[str, list[str]] | None) -> None:
         _WORKER_CLASSIFIER = Classifier(extra_aliases)
     except Exception as exc:
         _WORKER_PROBLEM = f"{type(exc).__name__}: {exc}"
+    _WORKER_START_RSS = _rss()
 
 
-def _parse_job(body: bytes, feed_url: str, headers: dict[str, str] | None) -> ParsedFeed:
+def _parse_job(
+    body: bytes, feed_url: str, headers: dict[str, str] | None
+) -> tuple[ParsedFeed, int]:
+    """The parsed feed, and the memory this worker holds above its start (bytes).
+
+    The body itself is still alive here and is not counted: it goes with the job.
+    """
     from crisiswatch.parse import parse_feed
 
     if _WORKER_PROBLEM is not None:
-        return ParsedFeed(error=f"the classifier could not be loaded ({_WORKER_PROBLEM})")
-    return parse_feed(body, feed_url=feed_url, headers=headers, classifier=_WORKER_CLASSIFIER)
+        return ParsedFeed(error=f"the classifier could not be loaded ({_WORKER_PROBLEM})"), 0
+    parsed = parse_feed(body, feed_url=feed_url, headers=headers, classifier=_WORKER_CLASSIFIER)
+    held = _rss() - _WORKER_START_RSS - len(body)
+    if len(body) >= _TIDY_BODY or held >= _TIDY_GROWTH:
+        gc.collect()
+        _malloc_trim()
+        held = _rss() - _WORKER_START_RSS - len(body)
+    return parsed, max(0, held)
 
 
 class ParseFailure(Exception):
@@ -105,6 +148,9 @@ class ParsePool:
         self._closed = False
         self._lock = threading.Lock()
         self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._retire = False  # a worker kept too much memory: new workers for the next feed
+        self.retired = 0  # how many times that happened
+        self._retiring: list[ProcessPool] = []  # pools finishing their last feeds
 
     def _get_pool(self, *, fresh: bool = False) -> ProcessPool:
         with self._lock:
@@ -114,6 +160,12 @@ class ParsePool:
                 old, self._pool = self._pool, None
                 old.stop()  # joined in the background: it may be waiting on a dying worker
                 threading.Thread(target=old.join, daemon=True).start()
+            if self._retire and self._pool is not None:
+                old, self._pool = self._pool, None
+                old.close()  # its workers finish the feeds they have, then exit
+                self._retiring = [p for p in self._retiring if p.active] + [old]
+                threading.Thread(target=old.join, daemon=True).start()
+            self._retire = False
             if self._pool is None:
                 self._pool = ProcessPool(
                     max_workers=self.workers,
@@ -179,16 +231,25 @@ class ParsePool:
             content_type = headers.get("content-type") or headers.get("Content-Type")
             wanted = {"content-type": content_type} if content_type else None
         try:
-            return await self._call(_parse_job, body, feed_url, wanted)
+            parsed, held = await self._call(_parse_job, body, feed_url, wanted)
         except ParseFailure as exc:
             # may quote an exception raised in the worker: keep it printable
             return ParsedFeed(error=clean_text(str(exc), 500, html=False) or "parsing failed")
+        if held > RETAIN_LIMIT:
+            with self._lock:
+                if not self._retire:
+                    self._retire = True
+                    self.retired += 1
+        return parsed
 
     def close(self) -> None:
         """Stop the workers now; feeds still being parsed come back as errors."""
         with self._lock:
             self._closed = True
             pool, self._pool = self._pool, None
+            retiring, self._retiring = self._retiring, []
+        for old in retiring:
+            old.stop()
         if pool is None:
             return
         pool.stop()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
+from crisiswatch import parse_pool
 from crisiswatch.models import Classification
 from crisiswatch.parse import parse_feed
 from crisiswatch.parse_pool import ParseFailure, ParsePool
@@ -174,6 +175,43 @@ async def test_close_while_parsing_and_after() -> None:
         await asyncio.wait_for(task, 10)
     late = await pool.parse(FEED, feed_url="https://news.example/feed")
     assert late.error == "the parse pool is closed"
+
+
+async def test_ordinary_parses_keep_their_workers() -> None:
+    async with ParsePool(workers=1) as pool:
+        first = await pool._call(os.getpid)
+        for i in range(20):
+            await pool.parse(FEED, feed_url=f"https://news.example/{i}")
+        assert await pool._call(os.getpid) == first
+        assert pool.retired == 0
+
+
+async def test_a_worker_that_keeps_too_much_memory_is_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its successor takes the next feed; it finishes what it has and exits."""
+    monkeypatch.setattr(parse_pool, "RETAIN_LIMIT", -1)  # every parse leaves "too much"
+    async with ParsePool(workers=1) as pool:
+        first = await pool._call(os.getpid)
+        parsed = await pool.parse(FEED, feed_url="https://news.example/feed")
+        assert len(parsed.items) == 50 and pool.retired == 1
+        second = await pool._call(os.getpid)
+        assert second != first
+        await until(lambda: _gone(first))
+        again = await pool.parse(FEED, feed_url="https://news.example/feed")
+        assert len(again.items) == 50 and pool.retired == 2
+
+
+def test_a_worker_reports_what_it_holds_after_a_big_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In-process check of the job itself: a big body is followed by a heap trim."""
+    big = rss([{"title": f"item {i}", "description": "d" * 200} for i in range(8_000)])
+    assert len(big) > parse_pool._TIDY_BODY
+    monkeypatch.setattr(parse_pool, "_WORKER_START_RSS", parse_pool._rss())
+    parsed, held = parse_pool._parse_job(big, "https://news.example/big", None)
+    assert len(parsed.items) == 8_000
+    assert held < parse_pool.RETAIN_LIMIT
 
 
 def test_sync_context_manager() -> None:
