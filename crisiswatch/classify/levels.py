@@ -138,10 +138,14 @@ _OBJECT_STARTS = frozenset(
 # Number words a headline uses for casualties and salvo sizes.
 _NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
     "dozens": 24, "scores": 40, "hundreds": 200, "thousand": 1000, "thousands": 2000,
 }  # fmt: skip
+_TENS = frozenset(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))
+_UNITS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine"))
 _NOT_COUNTS = frozenset(
     ("km", "kilometres", "kilometers", "miles", "metres", "meters", "minutes", "hours", "days",
      "weeks", "months", "years", "percent", "per", "cent", "mph", "tonnes", "tons", "billion",
@@ -263,6 +267,8 @@ def count_near(words: list[str], at: int, before: int, after: int) -> int:
             value = _NUMBER_WORDS[word]
             if word == "dozen" and i > 0 and words[i - 1] in _NUMBER_WORDS:
                 value = 12 * _NUMBER_WORDS[words[i - 1]]
+            elif word in _UNITS and i > 0 and words[i - 1] in _TENS:
+                value += _NUMBER_WORDS[words[i - 1]]  # "twenty-six" reads "twenty six"
         else:
             continue
         if abs(i - at) < best_distance:
