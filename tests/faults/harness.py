@@ -215,6 +215,18 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: resident memory, pages shared with n processes counted 1/n."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
+        pass
+    return 0
+
+
 def _descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
@@ -230,14 +242,37 @@ def _descendants(pid: int) -> list[int]:
 
 @dataclass(slots=True)
 class Measured:
-    """A finished `crisiswatch` subprocess: output, time and peak memory."""
+    """A finished `crisiswatch` subprocess: output, time and peak memory.
+
+    The collector is a process tree: the command, the forkserver, the resource
+    tracker and the parse workers, which the forkserver forks with the parser
+    already imported and so share most of their pages with it and each other.
+    Summing their RSS counts those shared pages once per process, so a worker
+    being replaced (the old one still exiting, the new one just forked) looked
+    like 30-60 MB that were never there. PSS charges each shared page to its
+    sharers in proportion, so the sum is the memory the tree really holds.
+    """
 
     returncode: int | None
     stdout: str
     stderr: str
     wall: float
     main_peak_mb: float  # VmHWM of the collector process: exact, the kernel keeps it
-    tree_peak_mb: float  # sampled sum of VmRSS over it and its parse workers
+    tree_peak_mb: float  # peak of the summed PSS of it and its children, sampled every 5 ms
+    worker_peak_mb: float = 0.0  # the largest child's VmHWM: exact per process
+
+
+def largest(runs: Sequence[Measured]) -> Measured:
+    """Each figure at its largest over several runs (of the baseline, say)."""
+    return Measured(
+        returncode=max((run.returncode or 0 for run in runs), key=abs),
+        stdout="".join(run.stdout for run in runs),
+        stderr="".join(run.stderr for run in runs),
+        wall=max(run.wall for run in runs),
+        main_peak_mb=max(run.main_peak_mb for run in runs),
+        tree_peak_mb=max(run.tree_peak_mb for run in runs),
+        worker_peak_mb=max(run.worker_peak_mb for run in runs),
+    )
 
 
 class MeasuredProcess:
@@ -258,6 +293,7 @@ class MeasuredProcess:
         )
         self.main_peak_kb = 0
         self.tree_peak_kb = 0
+        self.child_peak_kb: dict[int, int] = {}
         self.stdout_lines: queue.Queue[str] = queue.Queue()
         self._out: list[str] = []
         self._err: list[str] = []
@@ -277,10 +313,17 @@ class MeasuredProcess:
     def _sample(self) -> None:
         pid = self.proc.pid
         while not self._done.is_set() and self.proc.poll() is None:
-            hwm = _status_kb(pid, "VmHWM:")
-            self.main_peak_kb = max(self.main_peak_kb, hwm)
-            tree = sum(_status_kb(p, "VmRSS:") for p in _descendants(pid))
-            self.tree_peak_kb = max(self.tree_peak_kb, tree, hwm)
+            self.main_peak_kb = max(self.main_peak_kb, _status_kb(pid, "VmHWM:"))
+            tree = 0
+            for child in _descendants(pid):
+                tree += _pss_kb(child)
+                # The last reading, not the largest: the high-water mark only grows
+                # within a program, and a child read between fork and exec still
+                # shows the collector's own (the forkserver starts that way).
+                hwm = _status_kb(child, "VmHWM:") if child != pid else 0
+                if hwm:
+                    self.child_peak_kb[child] = hwm
+            self.tree_peak_kb = max(self.tree_peak_kb, tree)
             self._done.wait(0.005)
 
     def _drain(self, stream: IO[str] | None, sink: list[str], lines: bool) -> None:
@@ -321,6 +364,7 @@ class MeasuredProcess:
             wall=time.monotonic() - self.started,
             main_peak_mb=self.main_peak_kb / 1024,
             tree_peak_mb=self.tree_peak_kb / 1024,
+            worker_peak_mb=max(self.child_peak_kb.values(), default=0) / 1024,
         )
 
 

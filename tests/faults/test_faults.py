@@ -131,12 +131,18 @@ def test_dashboard_renders_hostile_titles_as_plain_text(collection: h.Collection
 
 @pytest.fixture(scope="module")
 def baseline(setup: h.Setup, tmp_path_factory: pytest.TempPathFactory) -> h.Measured:
-    """`collect --once` over the healthy feeds only: the memory to compare with."""
+    """`collect --once` over the healthy feeds only: the memory to compare with.
+
+    The largest of three runs: a run this short can end before its second parse
+    worker has built its classifier, and a baseline that missed those ~15 MB
+    would charge them to whichever fault came next.
+    """
     folder = tmp_path_factory.mktemp("baseline")
     config = h.write_config(folder / "config.toml", setup.feed_configs([]), h.SETTINGS)
-    run = h.collect_once_measured(config, folder / "baseline.db")
-    assert run.returncode == 0, run.stderr
-    return run
+    runs = [h.collect_once_measured(config, folder / f"baseline-{n}.db") for n in range(3)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    return h.largest(runs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,15 +199,27 @@ def test_terminal_output_is_as_clean_as_the_database(live_run: LiveRun, setup: h
 def test_memory_stays_within_50_mb_of_baseline(
     fault: Fault, setup: h.Setup, baseline: h.Measured, tmp_path: Path
 ) -> None:
-    """Measured alone, so the figure belongs to this fault (the bench measures them all)."""
+    """Measured alone, so the figure belongs to this fault (the bench measures them all).
+
+    "The collector" is the command and the processes it starts (forkserver,
+    parse workers); three views of it, each against the healthy-only baseline:
+    the command's own peak and the largest worker's peak, both exact (the
+    kernel's high-water marks), and the peak of the whole tree's summed PSS,
+    which counts pages shared between the workers once (see `h.Measured`).
+    """
     config = h.write_config(tmp_path / "config.toml", setup.feed_configs([fault.name]), h.SETTINGS)
     run = h.collect_once_measured(config, tmp_path / "one.db")
     assert run.returncode == 0, run.stderr
     assert run.wall <= h.POLL_DEADLINE + 5
     grown_main = run.main_peak_mb - baseline.main_peak_mb
+    grown_worker = run.worker_peak_mb - baseline.worker_peak_mb
     grown_tree = run.tree_peak_mb - baseline.tree_peak_mb
     assert grown_main <= h.MEMORY_BOUND_MB, f"collector grew {grown_main:.0f} MB over baseline"
+    assert grown_worker <= h.MEMORY_BOUND_MB, (
+        f"a parse worker grew {grown_worker:.0f} MB over baseline "
+        f"({baseline.worker_peak_mb:.0f} -> {run.worker_peak_mb:.0f} MB)"
+    )
     assert grown_tree <= h.MEMORY_BOUND_MB, (
         f"collector with its parse workers grew {grown_tree:.0f} MB over baseline "
-        f"({baseline.tree_peak_mb:.0f} -> {run.tree_peak_mb:.0f} MB)"
+        f"({baseline.tree_peak_mb:.0f} -> {run.tree_peak_mb:.0f} MB PSS)"
     )
