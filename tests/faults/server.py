@@ -110,7 +110,7 @@ class FaultServer:
         self._lock = threading.Lock()
         self._hits: dict[str, int] = {}
         self._listener = socket.create_server((HOST, 0), backlog=256)
-        self._listener.settimeout(0.2)
+        self._listener.settimeout(0.05)  # how often accept() looks at `stopping`
         self.port = self._listener.getsockname()[1]
         self.base = f"http://{HOST}:{self.port}"
         self._thread = threading.Thread(target=self._accept_loop, daemon=True)
