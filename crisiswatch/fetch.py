@@ -12,10 +12,8 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
-import importlib.util
 import socket
 import ssl
-import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -29,13 +27,9 @@ import httpx
 from crisiswatch import __version__
 from crisiswatch.sanitize import clean_text
 
-# httpcore tries `import sniffio` several times per request. anyio 4 no longer
-# installs it, and a failed import is not cached: it walks sys.path every time
-# (about half of the per-request cost on loopback). Record the absence once;
-# `import sniffio` then fails instantly, exactly as it would have anyway.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
-
+# httpcore runs `import sniffio` several times per request. sniffio is a declared
+# dependency (pyproject.toml) so that import is a dict lookup: anyio 4 stopped
+# installing it, and a missing module is searched for on sys.path every time.
 USER_AGENT = f"crisiswatch/{__version__} (+https://github.com/crisiswatch/crisiswatch)"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
