@@ -38,6 +38,10 @@ class CollectorLock:
         self._fd = fd
         return True
 
+    def fileno(self) -> int | None:
+        """The locked file while held: a child process that inherits it holds the lock too."""
+        return self._fd
+
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)  # closing drops the flock

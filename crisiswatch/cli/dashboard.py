@@ -1,7 +1,11 @@
 """`crisiswatch` with no command: the dashboard, with the collector running beside it.
 
-Textual, the pipeline and the demo server are imported only here, inside
-`run`, so `crisiswatch --help` and the other commands stay quick to start.
+The collector runs in a child process (crisiswatch/tui/collector_process.py),
+never in the UI's process: a collecting thread there would share the GIL with
+Textual and stall the keys during a large poll.
+
+Textual and the demo server are imported only here, inside `run`, so
+`crisiswatch --help` and the other commands stay quick to start.
 """
 
 from __future__ import annotations
@@ -18,12 +22,12 @@ from crisiswatch.lock import CollectorLock
 from crisiswatch.store import Store, StoreError
 
 if TYPE_CHECKING:
-    from crisiswatch.pipeline import BackgroundCollector
+    from crisiswatch.tui.collector_process import CollectorProcess
     from crisiswatch.tui.status import CollectorStatus
 
 
 def run(config: Config, *, demo: bool, db_given: bool, collect: bool) -> None:
-    """Open the dashboard; poll in-process unless another collector owns the DB."""
+    """Open the dashboard; collect beside it unless another collector owns the DB."""
     from crisiswatch.tui.status import CollectorStatus
 
     with contextlib.ExitStack() as stack:
@@ -45,14 +49,14 @@ def run(config: Config, *, demo: bool, db_given: bool, collect: bool) -> None:
             if not owner:
                 status.mode = "read-only: another collector writes this DB"
         _prepare_db(config, feeds, writable=owner or not collect)
-        background: BackgroundCollector | None = None
+        collector: CollectorProcess | None = None
         if owner:
-            background = _start_collector(config, feeds, status)
-            stack.callback(background.stop)
+            collector = _start_collector(config, feeds, status, lock)
+            stack.callback(collector.stop)
         from crisiswatch.tui.app import CrisisApp
 
         CrisisApp(config, status=status).run()
-    if background is not None and background.alive:
+    if collector is not None and collector.alive:
         click.echo("crisiswatch: the collector did not stop in time", err=True)
 
 
@@ -70,26 +74,28 @@ def _prepare_db(config: Config, feeds: Sequence[FeedConfig], *, writable: bool) 
 
 
 def _start_collector(
-    config: Config, feeds: Sequence[FeedConfig], status: CollectorStatus
-) -> BackgroundCollector:
-    from crisiswatch.pipeline import BackgroundCollector, Callbacks, Collector
+    config: Config,
+    feeds: Sequence[FeedConfig],
+    status: CollectorStatus,
+    lock: CollectorLock | None = None,
+) -> CollectorProcess:
+    """Start the collector process; it takes over the lock, which this process lets go."""
+    from crisiswatch.tui.collector_process import CollectorProcess
 
-    callbacks = Callbacks(
-        poll_started=status.poll_started,
-        feed_done=status.feed_done,
-        poll_done=status.poll_done,
-    )
-    collector = Collector(
+    collector = CollectorProcess(
         config.db_path,
         feeds,
+        status,
         settings=config.collector,
         extra_aliases=config.extra_aliases,
-        callbacks=callbacks,
+        lock_fd=lock.fileno() if lock is not None else None,
     )
-    background = BackgroundCollector(collector).start()
-    if background.error:
-        status.mode = f"collector failed: {background.error}"
-        return background
-    status.mode = "collecting"
-    status.poll_now = background.poll_now
-    return background
+    try:
+        collector.start()
+    except OSError as exc:
+        status.mode = f"collector failed: {exc}"
+        return collector
+    finally:
+        if lock is not None:
+            lock.release()  # the child holds the same lock now, for as long as it lives
+    return collector

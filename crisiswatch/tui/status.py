@@ -1,8 +1,9 @@
-"""What the in-process collector is doing, shared between its thread and the UI.
+"""What the dashboard's collector is doing, as the header shows it.
 
-The collector's callbacks only assign attributes here (atomic in CPython); the
-header reads them on its clock tick. No message per feed, so a 200-feed poll
-cannot flood the UI's event loop.
+The collector runs in a child process (see collector_process.py); a reader
+thread turns its reports into attribute assignments here, and the header reads
+them on its clock tick. No message per feed, so a 200-feed poll cannot flood
+the UI's event loop.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class CollectorStatus:
     def collecting(self) -> bool:
         return self.poll_now is not None
 
-    # The three hooks for pipeline.Callbacks (called on the collector thread).
+    # The three hooks of pipeline.Callbacks, for a collector in this process.
 
     def poll_started(self, due: int) -> None:
         with self._lock:
@@ -51,3 +52,31 @@ class CollectorStatus:
             self.last_done = utcnow()
             self.last_line = summary.line() if hasattr(summary, "line") else ""
             self.error = getattr(summary, "store_error", None)
+
+    # What the child process reports (on the dashboard's reader thread).
+
+    def report(self, event: dict[str, Any]) -> None:
+        """One JSON report from the collector process."""
+        with self._lock:
+            if "poll_started" in event:
+                self.polling, self.done, self.failed = True, 0, 0
+                self.due = int(event["poll_started"])
+            elif "progress" in event:
+                self.done, self.failed = int(event["progress"]), int(event.get("failed", 0))
+            elif "poll_done" in event:
+                self.polling = False
+                self.last_done = utcnow()
+                self.last_line = str(event["poll_done"])
+                self.error = event.get("store_error") or None
+            elif "fatal" in event:
+                self.polling = False
+                self.poll_now = None
+                self.mode = f"collector failed: {event['fatal']}"
+
+    def stopped(self, reason: str) -> None:
+        """The collector process ended on its own: say so, unless it already said why."""
+        with self._lock:
+            self.polling = False
+            if self.poll_now is not None:
+                self.poll_now = None
+                self.mode = reason
