@@ -39,6 +39,9 @@ class CountryPanel(Widget, can_focus=True):
         self._now: datetime | None = None
         self._ready = False  # children composed: until then `show` only stores the data
         self._drawn: PanelData | None = None
+        self._badge: Text | None = None
+        self._titles: tuple[str, int] | None = None
+        self._problem: str | None = ""  # "" until drawn once
         self.border_title = Text(code)
 
     def compose(self) -> ComposeResult:
@@ -63,8 +66,10 @@ class CountryPanel(Widget, can_focus=True):
             return
         self._drawn = panel
         r = panel.reading
-        self.border_title = Text.assemble((panel.code, "bold"), " ", panel.name)
-        self.border_subtitle = Text(f"{r.sources} src/24h", style="dim")
+        if self._titles != (panel.name, r.sources):
+            self._titles = (panel.name, r.sources)
+            self.border_title = Text.assemble((panel.code, "bold"), " ", panel.name)
+            self.border_subtitle = Text(f"{r.sources} src/24h", style="dim")
         wanted = f"level-{r.value}"
         if not self.has_class(wanted):  # restyling is costly: only when the level moved
             self.remove_class(*(f"level-{n}" for n in range(6)))
@@ -72,15 +77,22 @@ class CountryPanel(Widget, can_focus=True):
         badge = Text.assemble((f" {r.value} ", badge_style(r.value)), " ", r.arrow)
         if not r.corroborated and r.value:
             badge.append("?", style="dim")  # not yet confirmed by a second source
-        self.query_one(".badge", Static).update(badge)
+        if badge != self._badge:
+            # The badge is sized by its text: a layout only when its width changes.
+            width_changed = self._badge is None or badge.cell_len != self._badge.cell_len
+            self._badge = badge
+            self.query_one(".badge", Static).update(badge, layout=width_changed)
         spark = self.query_one(".spark", Sparkline)
         if list(spark.data or []) != panel.spark:
             spark.data = panel.spark
         self.render_headlines(now)
-        note = self.query_one(".note", Static)
         problem = panel.coverage_problem
-        note.update(Text(f"⚠ {problem}", style="bold yellow3") if problem else "")
-        note.display = problem is not None
+        if problem != self._problem:
+            self._problem = problem
+            note = self.query_one(".note", Static)
+            note.update(Text(f"⚠ {problem}", style="bold yellow3") if problem else "", layout=False)
+            if note.display != (problem is not None):
+                note.display = problem is not None  # this one is a layout
 
     def render_headlines(self, now: datetime) -> None:
         """Only the time-ago column changes as the clock runs: no I/O needed."""
@@ -92,11 +104,16 @@ class CountryPanel(Widget, can_focus=True):
             return
         width = self.size.width or 30
         source_width = 10 if width >= 44 else 0
-        lines = [headline(it, now, source_width=source_width) for it in self.data.headlines]
+        shown = self.data.headlines[: box.size.height or None]  # only what fits is built
+        lines = [headline(it, now, source_width=source_width) for it in shown]
         text = Text("\n").join(lines)
         text.no_wrap = True
         text.overflow = "ellipsis"
         box.update(text, layout=False)  # fixed height: no relayout for new text
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._now is not None:
+            self.render_headlines(self._now)  # as many lines as now fit
 
     def action_zoom(self) -> None:
         self.post_message(self.Zoom(self.code))

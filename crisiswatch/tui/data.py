@@ -7,6 +7,7 @@ render without further I/O, so the event loop never waits on SQLite.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -244,9 +245,15 @@ def cursor_of(items: Sequence[StoredItem]) -> Cursor | None:
     return (items[-1].published, items[-1].rowid) if items else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _moment(published: str) -> datetime:
+    """Stored times are parsed again on every redraw of their age: once is enough."""
+    return from_iso(published)
+
+
 def time_ago(published: str | datetime, now: datetime) -> str:
     """Compact age for narrow columns: 42s, 3m, 5h, 2d."""
-    moment = from_iso(published) if isinstance(published, str) else published
+    moment = _moment(published) if isinstance(published, str) else published
     seconds = max(0, int((now - moment).total_seconds()))
     if seconds < 60:
         return f"{seconds}s"

@@ -15,6 +15,7 @@ from crisiswatch.tui.data import PanelData
 
 MIN_PANEL_WIDTH = 30
 MIN_PANEL_HEIGHT = 8
+PANELS_PER_FRAME = 4  # panels redrawn per screen update
 
 
 class PanelGrid(ScrollableContainer, can_focus=False):
@@ -31,6 +32,10 @@ class PanelGrid(ScrollableContainer, can_focus=False):
         super().__init__(id="grid")
         self.columns = 4
         self.row_height = 12
+        self._laid_out: tuple[int, int] | None = None
+        self._queue: dict[CountryPanel, PanelData | None] = {}  # None: only the ages moved
+        self._now: datetime | None = None
+        self._draining = False
 
     @property
     def panels(self) -> list[CountryPanel]:
@@ -59,14 +64,44 @@ class PanelGrid(ScrollableContainer, can_focus=False):
             self.sort_children(key=lambda w: order.get(getattr(w, "code", ""), 0))
         by_code = {p.code: p for p in [*existing.values(), *new]}
         for data in panels:
-            by_code[data.code].show(data, now)  # a panel still mounting draws it on mount
+            self._queue[by_code[data.code]] = data  # newer data replaces a pending one
+        self._now = now
         self._layout_grid()
         if self.screen.focused is None and self.panels and self.app.screen is self.screen:
             self.panels[0].focus()
+        self._drain()
 
     def tick(self, now: datetime) -> None:
+        """The clock moved: redraw the headlines' ages."""
+        self._now = now
         for panel in self.panels:
-            panel.render_headlines(now)
+            self._queue.setdefault(panel, None)
+        self._drain()
+
+    def _drain(self) -> None:
+        """Redraw a few panels now and the rest after the following screen updates.
+
+        Twelve panels redrawn and painted in one go held the event loop for tens
+        of milliseconds on a busy machine; a row per frame keeps every turn of
+        the loop short, so keys are answered while a refresh is being drawn.
+        """
+        self._draining = False
+        for panel in list(self._queue)[:PANELS_PER_FRAME]:
+            data = self._queue.pop(panel)
+            if not panel.is_attached or self._now is None:
+                continue
+            if data is None:
+                panel.render_headlines(self._now)
+            else:
+                panel.show(data, self._now)  # a panel still mounting draws it on mount
+        if self._queue and not self._draining:
+            self._draining = True
+            self.call_after_refresh(self._drain)
+
+    @property
+    def settled(self) -> bool:
+        """Every panel shows the latest data handed to the grid."""
+        return not self._queue
 
     def _focus_neighbour(self, leaving: CountryPanel) -> None:
         panels = self.panels
@@ -85,7 +120,11 @@ class PanelGrid(ScrollableContainer, can_focus=False):
         count = max(1, len(self.panels))
         self.columns = max(1, min(count, width // MIN_PANEL_WIDTH))
         rows = math.ceil(count / self.columns)
-        self.row_height = max(MIN_PANEL_HEIGHT, height // rows if rows else height)
+        row_height = max(MIN_PANEL_HEIGHT, height // rows if rows else height)
+        if (self.columns, row_height) == self._laid_out:
+            return  # setting the same grid styles again would still cost a layout
+        self._laid_out = (self.columns, row_height)
+        self.row_height = row_height
         self.styles.grid_size_columns = self.columns
         self.styles.grid_rows = str(self.row_height)
 
