@@ -14,9 +14,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import os
 import random
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -255,18 +257,31 @@ async def ui_bench(db: Path) -> dict[str, float]:
 
 
 async def stall_bench(feeds: int, verbose: bool = False) -> dict[str, float]:
+    """The dashboard as `crisiswatch` runs it: the collector in its own process, with the lock.
+
+    While it polls `feeds` feeds, a watcher measures how late a 5 ms sleep wakes
+    (an event-loop stall), and a key is sent every 50 ms through the driver, as
+    a terminal would, timing how long until the focus has moved.
+    """
     from farm import Farm
+    from textual import events
 
     from crisiswatch.cli.dashboard import _prepare_db, _start_collector
+    from crisiswatch.lock import CollectorLock
     from crisiswatch.tui.app import CrisisApp
     from crisiswatch.tui.status import CollectorStatus
 
     folder = Path(tempfile.mkdtemp(prefix="crisiswatch-stall-"))
     with Farm(feeds=feeds, items=50) as farm:
+        # The farm stands in for servers elsewhere on the internet: on this
+        # machine it must not take the dashboard's CPU, only what is left over.
+        os.setpriority(os.PRIO_PROCESS, farm._proc.pid, 19)
         feed_configs = tuple(FeedConfig(u, f"farm {i}", 600) for i, u in enumerate(farm.urls))
         config = Config(
             source=folder / "c.toml", feeds=feed_configs, db_path=folder / "s.db", watch=WATCH
         )
+        lock = CollectorLock(config.db_path)
+        assert lock.acquire()
         _prepare_db(config, feed_configs, writable=True)
         status = CollectorStatus()
         app = CrisisApp(config, status=status)
@@ -280,46 +295,79 @@ async def stall_bench(feeds: int, verbose: bool = False) -> dict[str, float]:
 
         app._apply = timed_apply
         figures: dict[str, float] = {}
-        async with app.run_test(size=(120, 40)) as pilot:
-            await until(lambda: app.loaded > 0)
+        async with app.run_test(size=(120, 40)):
+            await until(lambda: app.loaded > 0 and len(app.grid.panels) == len(WATCH))
+            await until(lambda: all(p._ready for p in app.grid.panels))
+            await painted(app)
             worst = 0.0
-            keys = 0
-
+            worst_cpu = 0.0
+            worst_wait = 0.0
             stalls: list[str] = []
+            tid = threading.get_native_id()
+
+            def scheduler() -> tuple[float, float]:
+                """This thread's seconds on a CPU and waiting for one (Linux schedstat)."""
+                try:
+                    with open(f"/proc/self/task/{tid}/schedstat") as fh:
+                        ran, waited, _ = fh.read().split()
+                except OSError:
+                    return 0.0, 0.0
+                return int(ran) / 1e9, int(waited) / 1e9
 
             async def watch_loop() -> None:
-                nonlocal worst
+                # A stall is the UI's own work (ran) plus waiting for a CPU that
+                # other processes hold (waited): both are shown, to tell them apart.
+                nonlocal worst, worst_cpu, worst_wait
                 while True:
                     t = time.perf_counter()
+                    ran0, waited0 = scheduler()
                     await asyncio.sleep(0.005)
                     lag = time.perf_counter() - t - 0.005
+                    ran1, waited1 = scheduler()
+                    ran, waited = ran1 - ran0, waited1 - waited0
                     worst = max(worst, lag)
+                    worst_cpu = max(worst_cpu, ran)
+                    worst_wait = max(worst_wait, waited)
                     if lag > 0.05:
                         stalls.append(
-                            f"  stall {lag * 1000:.0f} ms at {t - started:.2f} s "
-                            f"(refreshes {app.loaded}, panels {len(app.grid.panels)})"
+                            f"  stall {lag * 1000:.0f} ms at {t - started:.2f} s: UI thread ran "
+                            f"{ran * 1000:.0f} ms, waited for a CPU {waited * 1000:.0f} ms "
+                            f"(refreshes {app.loaded})"
                         )
 
             started = time.perf_counter()
             monitor = asyncio.create_task(watch_loop())
-            background = _start_collector(config, feed_configs, status)
+            collector = _start_collector(config, feed_configs, status, lock)
+            keys: list[float] = []
             try:
                 while status.last_done is None and time.perf_counter() - started < 120:
-                    await pilot.press("right" if keys % 2 else "left")  # a person at the keys
-                    keys += 1
+                    panels = app.grid.panels
+                    before = app.screen.focused
+                    key = "right" if before is panels[0] else "left"
+                    t = time.perf_counter()
+                    app._driver.send_message(events.Key(key, None))  # a person at the keys
+                    await until(lambda b=before: app.screen.focused is not b, timeout=10)
+                    keys.append(time.perf_counter() - t)
                     await asyncio.sleep(0.05)
                 collect_seconds = time.perf_counter() - started
                 await asyncio.sleep(2.5)  # the refresh that follows the poll
             finally:
                 monitor.cancel()
-                background.stop()
+                stopped = collector.stop()
             if verbose:
                 print("\n".join(stalls) or "  no stall over 50 ms")
+                print(
+                    f"  collector pid {collector.pid} (dashboard {os.getpid()}), "
+                    f"stopped: {stopped}; reports: {status.last_line}"
+                )
             figures["collection seconds"] = collect_seconds
             figures["worst refresh apply ms"] = max(applies) * 1000 if applies else 0.0
             figures["items stored"] = float(app.seen_rowid)
-            figures["keys pressed during collection"] = float(keys)
+            figures["keys pressed during collection"] = float(len(keys))
+            figures["worst key response ms"] = max(keys) * 1000 if keys else 0.0
             figures["worst event-loop stall ms"] = worst * 1000
+            figures["worst UI work in one loop turn ms"] = worst_cpu * 1000
+            figures["worst wait for a CPU in a turn ms"] = worst_wait * 1000
             figures["rss peak MB"] = rss_mb()[1]
     return figures
 
@@ -333,7 +381,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.stall:
         figures = asyncio.run(stall_bench(args.feeds, args.verbose))
-        targets = {"worst event-loop stall ms": 100.0}
+        targets = {"worst event-loop stall ms": 100.0, "worst key response ms": 100.0}
     else:
         if args.rebuild or not DB.exists():
             build(DB, ITEMS)
