@@ -27,11 +27,12 @@ def _fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+# The modules whose code decides the output: a change to any of them re-tags history.
+_CODE = ("levels.py", "rules.py", "counts.py", "evidence.py", "actors.py")
 _SOURCES = [
     RULES_FILE,
     *sorted(DATA_FILES),
-    Path(__file__).with_name("levels.py"),
-    Path(__file__).with_name("actors.py"),
+    *(Path(__file__).with_name(name) for name in _CODE),
 ]
 VERSION = f"{ENGINE}.{_fingerprint(_SOURCES)}"
 

@@ -1,6 +1,7 @@
 """The escalation half of the classifier: which level 0-5 a news item reports.
 
-All words live in `data/levels.toml`; this module only knows the mechanics.
+All words live in `data/levels.toml` (loaded by `rules.py`); this module only
+knows the mechanics, and `counts.py` reads the numbers.
 One Aho-Corasick pass over the normalised title and summary finds every
 phrase; overlapping hits keep the longest (so "strikes a deal" beats
 "strikes"). Then a few context rules run over the handful of hits:
@@ -20,57 +21,36 @@ The level is the highest surviving piece of evidence.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
-import ahocorasick
-
+from crisiswatch.classify.counts import count_near
+from crisiswatch.classify.evidence import make_evidence
+from crisiswatch.classify.rules import (
+    NORMALISE,
+    RANK,
+    RULES_FILE,
+    SOUGHT_TAGS,
+    Entry,
+    Rules,
+    expand,
+    load_rules,
+    normalise,
+)
 from crisiswatch.models import Evidence
 
-RULES_FILE = Path(__file__).parent / "data" / "levels.toml"
-
-# Evidence is a frozen, slotted dataclass; its generated __init__ sets every slot
-# through object.__setattr__. On this hot path the same slots are set through their
-# descriptors: about twice as fast, and an equal object (a test compares the two).
-assert tuple(Evidence.__dataclass_fields__) == (
-    "field", "start", "end", "text", "kind", "value", "note"
-), "Evidence changed: update make_evidence"  # fmt: skip
-_SET_FIELD, _SET_START, _SET_END, _SET_TEXT = (
-    Evidence.field.__set__, Evidence.start.__set__, Evidence.end.__set__, Evidence.text.__set__
-)  # fmt: skip
-_SET_KIND, _SET_VALUE, _SET_NOTE = (
-    Evidence.kind.__set__, Evidence.value.__set__, Evidence.note.__set__
-)  # fmt: skip
-
-
-def make_evidence(
-    field: str, start: int, end: int, text: str, kind: str, value: str, note: str
-) -> Evidence:
-    """The same as Evidence(field, start, end, text, kind, value, note), built faster."""
-    evidence = object.__new__(Evidence)
-    _SET_FIELD(evidence, field)
-    _SET_START(evidence, start)
-    _SET_END(evidence, end)
-    _SET_TEXT(evidence, text)
-    _SET_KIND(evidence, kind)
-    _SET_VALUE(evidence, value)
-    _SET_NOTE(evidence, note)
-    return evidence
-
-
-# Lower-case, keep letters and digits, blank out everything else, one character
-# for one, so a span found in the normalised text indexes the original string.
-_NORMALISE: dict[int, str] = {}
-for _code in range(0x370):
-    _char = chr(_code)
-    _lower = _char.lower()
-    _NORMALISE[_code] = (_lower if len(_lower) == 1 else _char) if _char.isalnum() else " "
-for _char in "\u2018\u2019\u201a\u201b\u201c\u201d\u2010\u2011\u2012\u2013\u2014\u2026\u2028\u2029":
-    _NORMALISE[ord(_char)] = " "
+__all__ = [
+    "RULES_FILE",
+    "Entry",
+    "LevelEngine",
+    "Rules",
+    "count_near",
+    "expand",
+    "load_rules",
+    "make_evidence",
+    "normalise",
+]
 
 # A clause ends at ; : ! ? brackets, quotes, a full stop or comma before a space,
 # or a spaced dash; a sentence only at ; ! ? or a full stop. "U.S." ends nothing.
@@ -82,198 +62,18 @@ _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out 
 _DASHES = frozenset("-\u2013\u2014")
 _SEP = " \x01 "  # between title and summary: no phrase can span it
 
-# What a modifier does to a level-bearing word in its scope, strongest first.
-EFFECTS = (
-    "negation",
-    "prevention",
-    "commemoration",
-    "denial",
-    "against",
-    "rejection",
-    "delivery",
-    "framework",
-    "threat",
-    "hypothetical",
-)
-_RANK = {name: rank for rank, name in enumerate(EFFECTS)}
-_THREAT = _RANK["threat"]
+_THREAT = RANK["threat"]
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
 _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
-# Tags that `near` looks for: only these are indexed per item.
-_SOUGHT_TAGS = frozenset(
-    {"munition", "military_cue", "vessel", "closable", "passage", "space", "test", "exercise"}
-    | {"foreigners"}
-    | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
-    | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
-)
-# For each tag context_level reads, the cue tags whose presence can change the level:
-# without any of them in the item, the word keeps its own level.
-_NEEDS: dict[str, frozenset[str]] = {
-    "munition": frozenset({"space", "business"}),
-    "labour": frozenset({"strike_object", "labour_cue"}),
-    "civil": frozenset({"protest_cue"}),
-    "crowd": frozenset({"protest_cue"}),
-    "casualty": frozenset({"disaster"}),
-    "blast": frozenset({"disaster", "nuclear_site"}),
-    "cyberable": frozenset({"cyber"}),
-    "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
-    "nuclear": frozenset({"assessment"}),
-    "advisory": frozenset({"disaster"}),
-}
-# Tags whose words context_level may change; a word without them keeps its level.
-_CONTEXT_TAGS = frozenset(
-    {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
-    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "advisory"}
-)
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
 _OBJECT_STARTS = frozenset(
     ("the", "a", "an", "its", "their", "his", "her", "more", "years", "decades", "months",
      "weeks", "two", "three", "hostilities", "fighting")
 )  # fmt: skip
-
-# Number words a headline uses for casualties and salvo sizes.
-_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "dozens": 24, "scores": 40, "hundreds": 200, "thousand": 1000, "thousands": 2000,
-}  # fmt: skip
-_TENS = frozenset(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))
-_UNITS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine"))
-_NOT_COUNTS = frozenset(
-    ("km", "kilometres", "kilometers", "miles", "metres", "meters", "minutes", "hours", "days",
-     "weeks", "months", "years", "percent", "per", "cent", "mph", "tonnes", "tons", "billion",
-     "million", "bn", "m", "am", "pm", "th", "st", "nd", "rd")
-)  # fmt: skip
-_NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in", "of"})
-
-
-def normalise(text: str) -> str:
-    """Same length as `text`: lower case, punctuation and symbols turned to spaces."""
-    return text.translate(_NORMALISE)
-
-
-def expand(phrase: str) -> list[str]:
-    """`"air strike{,s}"` -> `["air strike", "air strikes"]`; braces may repeat."""
-    match = re.search(r"\{([^{}]*)\}", phrase)
-    if match is None:
-        return [phrase]
-    head, tail = phrase[: match.start()], phrase[match.end() :]
-    return [out for alt in match.group(1).split(",") for out in expand(head + alt + tail)]
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What one phrase means; many phrases share one entry."""
-
-    name: str
-    level: int | None  # None: a cue or modifier with no level of its own
-    note: str
-    tags: frozenset[str]
-    effect: str = ""  # a modifier's effect on level words in its scope
-    ahead: int = 0  # how many words after the phrase the effect reaches
-    behind: int = 0  # ... and before it
-    requires: str = ""  # a modifier that only works after a phrase with this tag
-    deescalation: bool = False
-    # The word has pair_level only next to a hit with one of the `pair` tags, at most
-    # pair_window words away in the same sentence; otherwise its own level.
-    pair: tuple[str, ...] = ()
-    pair_window: int = 99
-    pair_level: int = 3
-    pair_note: str = ""
-    plain: bool = False  # a level that no context rule can change (set by load_rules)
-    cues: tuple[str, ...] = ()  # the tags other words look for (set by load_rules)
-    needs: frozenset[str] = frozenset()  # cue tags that can change this word's level
-    always: bool = False  # context_level must run (pairs, counts) whatever the cues
-
-
-@dataclass(frozen=True, slots=True)
-class Rules:
-    automaton: Any  # padded phrase -> (phrase length, Entry)
-    settings: dict[str, Any]
-
-
-def load_rules(path: Path = RULES_FILE) -> Rules:
-    """Parse the TOML lexicon and build the automaton (once per process)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    automaton = ahocorasick.Automaton()
-    seen: dict[str, str] = {}
-    for section in ("term", "modifier", "cue"):
-        for group in data.get(section, []):
-            entry = Entry(
-                name=group["name"],
-                level=group.get("level"),
-                note=group.get("note", ""),
-                tags=frozenset(group.get("tags", ())),
-                effect=group.get("effect", ""),
-                ahead=group.get("ahead", 0),
-                behind=group.get("behind", 0),
-                requires=group.get("requires", ""),
-                deescalation=group.get("deescalation", False),
-                pair=tuple(group.get("pair", ())),
-                pair_window=group.get("pair_window", 99),
-                pair_level=group.get("pair_level", 3),
-                pair_note=group.get("pair_note", ""),
-            )
-            if entry.level is not None and not entry.pair and not entry.deescalation:
-                entry = replace(entry, plain=not (entry.tags & _CONTEXT_TAGS))
-            needs = frozenset().union(*(_NEEDS.get(tag, ()) for tag in entry.tags))
-            entry = replace(
-                entry,
-                cues=tuple(sorted(entry.tags & _SOUGHT_TAGS)),
-                needs=needs,
-                always=bool(entry.pair) or "counted" in entry.tags,
-            )
-            for tag in (*entry.pair, *([entry.requires] if entry.requires else [])):
-                if tag not in _SOUGHT_TAGS:
-                    raise ValueError(
-                        f"{path}: {entry.name!r} looks for {tag!r}, which is not indexed"
-                    )
-            if entry.effect and entry.effect not in _RANK:
-                raise ValueError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
-            for raw in group["phrases"]:
-                for phrase in expand(raw):
-                    key = " " + " ".join(normalise(phrase).split()) + " "
-                    if seen.get(key, entry.name) != entry.name:
-                        raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")
-                    seen[key] = entry.name
-                    automaton.add_word(key, (len(key) - 2, entry))  # (phrase length, meaning)
-    automaton.make_automaton()
-    return Rules(automaton, data.get("settings", {}))
-
-
-def count_near(words: list[str], at: int, before: int, after: int) -> int:
-    """The count nearest to words[at] ("41", "dozens", "1 200"), 0 if there is none."""
-    best, best_distance = 0, 99
-    for i in range(max(0, at - before), min(len(words), at + after + 1)):
-        word = words[i]
-        if word.isdigit():
-            if i > 0 and (words[i - 1].isdigit() or words[i - 1] in _NOT_COUNT_AFTER):
-                continue  # the tail of "1,200", an age, a date
-            value, j = int(word), i + 1
-            while j < len(words) and len(words[j]) == 3 and words[j].isdigit():
-                value, j = value * 1000 + int(words[j]), j + 1  # "1,200" reads "1 200"
-            if (len(word) == 4 and 1900 <= value <= 2100) or (
-                j < len(words) and words[j] in _NOT_COUNTS
-            ):
-                continue
-        elif word in _NUMBER_WORDS:
-            value = _NUMBER_WORDS[word]
-            if word == "dozen" and i > 0 and words[i - 1] in _NUMBER_WORDS:
-                value = 12 * _NUMBER_WORDS[words[i - 1]]
-            elif word in _UNITS and i > 0 and words[i - 1] in _TENS:
-                value += _NUMBER_WORDS[words[i - 1]]  # "twenty-six" reads "twenty six"
-        else:
-            continue
-        if abs(i - at) < best_distance:
-            best, best_distance = value, abs(i - at)
-    return best
 
 
 class LevelEngine:
@@ -295,8 +95,8 @@ class LevelEngine:
 
         `actors` is the actor matcher's evidence, if known: "Israeli fire" is gunfire.
         """
-        norm_title = title.translate(_NORMALISE)
-        joined = " " + norm_title + _SEP + summary.translate(_NORMALISE) + " "
+        norm_title = title.translate(NORMALISE)
+        joined = " " + norm_title + _SEP + summary.translate(NORMALISE) + " "
         hits: list[_Hit] = []
         # Matches arrive in order of their end. Keep the longest of overlapping ones
         # ("strikes a deal" over "strikes"); of equal ones, the first.
@@ -423,7 +223,7 @@ class _Item:
         self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
     ) -> _Hit | None:
         """The closest other hit tagged `tag` in the same sentence, within `window` words."""
-        assert tag in _SOUGHT_TAGS, f"{tag!r} is not indexed: add it to _SOUGHT_TAGS"
+        assert tag in SOUGHT_TAGS, f"{tag!r} is not indexed: add it to SOUGHT_TAGS"
         candidates = self.tagged.get(tag)
         if not candidates:
             return None
@@ -498,7 +298,7 @@ class _Item:
                 continue
             # A threat and a hypothesis rank alike: the outermost (first) one decides,
             # so "warns it is ready to strike" is a threat, "may be ready to" is not.
-            rank = min(_RANK[entry.effect], _THREAT)
+            rank = min(RANK[entry.effect], _THREAT)
             if rank < best_rank:
                 best, best_rank = mod, rank
         return best
@@ -529,8 +329,10 @@ class _Item:
     def _has_object(self, mod: _Hit) -> bool:
         """Is the verb followed by its object ("ended the fighting"), not a pause?"""
         rest = self.joined[mod.stop : mod.stop + 24].split(None, 1)
-        return bool(rest) and rest[0] in _OBJECT_STARTS and not self.ends_between(
-            mod.stop, mod.stop + 1
+        return (
+            bool(rest)
+            and rest[0] in _OBJECT_STARTS
+            and not self.ends_between(mod.stop, mod.stop + 1)
         )
 
     def _broken(self, mod: _Hit, hit: _Hit) -> bool:
@@ -748,7 +550,11 @@ class _Item:
         if hit.threat_only or "threat_only" in hit.entry.tags:
             if effect != "threat":
                 return None, ""
-            if hit.threat_only and "announce" in mod.entry.tags and "military_cue" not in self.tagged:
+            if (
+                hit.threat_only
+                and "announce" in mod.entry.tags
+                and "military_cue" not in self.tagged
+            ):
                 return None, ""  # "tariffs to fall", "inflation will hit 5%": no armed actor
             return 2, f"threatened '{word}': explicit threat"
         if effect == "threat":

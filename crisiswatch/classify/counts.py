@@ -1,0 +1,53 @@
+"""Reading counts in headlines: "41", "1,200", "dozens", "twenty-six".
+
+Casualty counts decide between level 3 and 4, salvo sizes between a strike and a
+large attack; the parsing is separate so it can be tested on its own.
+"""
+
+from __future__ import annotations
+
+# Number words a headline uses for casualties and salvo sizes.
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "dozens": 24, "scores": 40, "hundreds": 200, "thousand": 1000, "thousands": 2000,
+}  # fmt: skip
+_TENS = frozenset(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))
+_UNITS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine"))
+_NOT_COUNTS = frozenset(
+    ("km", "kilometres", "kilometers", "miles", "metres", "meters", "minutes", "hours", "days",
+     "weeks", "months", "years", "percent", "per", "cent", "mph", "tonnes", "tons", "billion",
+     "million", "bn", "m", "am", "pm", "th", "st", "nd", "rd")
+)  # fmt: skip
+_NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in", "of"})
+
+
+def count_near(words: list[str], at: int, before: int, after: int) -> int:
+    """The count nearest to words[at] ("41", "dozens", "1 200"), 0 if there is none."""
+    best, best_distance = 0, 99
+    for i in range(max(0, at - before), min(len(words), at + after + 1)):
+        word = words[i]
+        if word.isdigit():
+            if i > 0 and (words[i - 1].isdigit() or words[i - 1] in _NOT_COUNT_AFTER):
+                continue  # the tail of "1,200", an age, a date
+            value, j = int(word), i + 1
+            while j < len(words) and len(words[j]) == 3 and words[j].isdigit():
+                value, j = value * 1000 + int(words[j]), j + 1  # "1,200" reads "1 200"
+            if (len(word) == 4 and 1900 <= value <= 2100) or (
+                j < len(words) and words[j] in _NOT_COUNTS
+            ):
+                continue
+        elif word in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[word]
+            if word == "dozen" and i > 0 and words[i - 1] in _NUMBER_WORDS:
+                value = 12 * _NUMBER_WORDS[words[i - 1]]
+            elif word in _UNITS and i > 0 and words[i - 1] in _TENS:
+                value += _NUMBER_WORDS[words[i - 1]]  # "twenty-six" reads "twenty six"
+        else:
+            continue
+        if abs(i - at) < best_distance:
+            best, best_distance = value, abs(i - at)
+    return best

@@ -1,0 +1,165 @@
+"""The level lexicon: `data/levels.toml` read into one Aho-Corasick automaton.
+
+Kept apart from the matching engine (levels.py) so the data format, its
+validation and the text normalisation it relies on can be read in one place.
+Each phrase maps to an `Entry` (what it means); loading checks that every tag
+an entry looks for is one the engine indexes, and that no phrase means two things.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+RULES_FILE = Path(__file__).parent / "data" / "levels.toml"
+
+# Lower-case, keep letters and digits, blank out everything else, one character
+# for one, so a span found in the normalised text indexes the original string.
+NORMALISE: dict[int, str] = {}
+for _code in range(0x370):
+    _char = chr(_code)
+    _lower = _char.lower()
+    NORMALISE[_code] = (_lower if len(_lower) == 1 else _char) if _char.isalnum() else " "
+for _char in "\u2018\u2019\u201a\u201b\u201c\u201d\u2010\u2011\u2012\u2013\u2014\u2026\u2028\u2029":
+    NORMALISE[ord(_char)] = " "
+
+# What a modifier does to a level-bearing word in its scope, strongest first.
+EFFECTS = (
+    "negation",
+    "prevention",
+    "commemoration",
+    "denial",
+    "against",
+    "rejection",
+    "delivery",
+    "framework",
+    "threat",
+    "hypothetical",
+)
+RANK = {name: rank for rank, name in enumerate(EFFECTS)}
+
+# Tags that `near` looks for: only these are indexed per item.
+SOUGHT_TAGS = frozenset(
+    {"munition", "military_cue", "vessel", "closable", "passage", "space", "test", "exercise"}
+    | {"foreigners"}
+    | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
+    | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
+)
+# For each tag context_level reads, the cue tags whose presence can change the level:
+# without any of them in the item, the word keeps its own level.
+_NEEDS: dict[str, frozenset[str]] = {
+    "munition": frozenset({"space", "business"}),
+    "labour": frozenset({"strike_object", "labour_cue"}),
+    "civil": frozenset({"protest_cue"}),
+    "crowd": frozenset({"protest_cue"}),
+    "casualty": frozenset({"disaster"}),
+    "blast": frozenset({"disaster", "nuclear_site"}),
+    "cyberable": frozenset({"cyber"}),
+    "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
+    "nuclear": frozenset({"assessment"}),
+    "advisory": frozenset({"disaster"}),
+}
+# Tags whose words context_level may change; a word without them keeps its level.
+_CONTEXT_TAGS = frozenset(
+    {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
+    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "advisory"}
+)
+
+
+def normalise(text: str) -> str:
+    """Same length as `text`: lower case, punctuation and symbols turned to spaces."""
+    return text.translate(NORMALISE)
+
+
+def expand(phrase: str) -> list[str]:
+    """`"air strike{,s}"` -> `["air strike", "air strikes"]`; braces may repeat."""
+    match = re.search(r"\{([^{}]*)\}", phrase)
+    if match is None:
+        return [phrase]
+    head, tail = phrase[: match.start()], phrase[match.end() :]
+    return [out for alt in match.group(1).split(",") for out in expand(head + alt + tail)]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one phrase means; many phrases share one entry."""
+
+    name: str
+    level: int | None  # None: a cue or modifier with no level of its own
+    note: str
+    tags: frozenset[str]
+    effect: str = ""  # a modifier's effect on level words in its scope
+    ahead: int = 0  # how many words after the phrase the effect reaches
+    behind: int = 0  # ... and before it
+    requires: str = ""  # a modifier that only works after a phrase with this tag
+    deescalation: bool = False
+    # The word has pair_level only next to a hit with one of the `pair` tags, at most
+    # pair_window words away in the same sentence; otherwise its own level.
+    pair: tuple[str, ...] = ()
+    pair_window: int = 99
+    pair_level: int = 3
+    pair_note: str = ""
+    plain: bool = False  # a level that no context rule can change (set by load_rules)
+    cues: tuple[str, ...] = ()  # the tags other words look for (set by load_rules)
+    needs: frozenset[str] = frozenset()  # cue tags that can change this word's level
+    always: bool = False  # context_level must run (pairs, counts) whatever the cues
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    automaton: Any  # padded phrase -> (phrase length, Entry)
+    settings: dict[str, Any]
+
+
+def load_rules(path: Path = RULES_FILE) -> Rules:
+    """Parse the TOML lexicon and build the automaton (once per process)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    automaton = ahocorasick.Automaton()
+    seen: dict[str, str] = {}
+    for section in ("term", "modifier", "cue"):
+        for group in data.get(section, []):
+            entry = Entry(
+                name=group["name"],
+                level=group.get("level"),
+                note=group.get("note", ""),
+                tags=frozenset(group.get("tags", ())),
+                effect=group.get("effect", ""),
+                ahead=group.get("ahead", 0),
+                behind=group.get("behind", 0),
+                requires=group.get("requires", ""),
+                deescalation=group.get("deescalation", False),
+                pair=tuple(group.get("pair", ())),
+                pair_window=group.get("pair_window", 99),
+                pair_level=group.get("pair_level", 3),
+                pair_note=group.get("pair_note", ""),
+            )
+            if entry.level is not None and not entry.pair and not entry.deescalation:
+                entry = replace(entry, plain=not (entry.tags & _CONTEXT_TAGS))
+            needs = frozenset().union(*(_NEEDS.get(tag, ()) for tag in entry.tags))
+            entry = replace(
+                entry,
+                cues=tuple(sorted(entry.tags & SOUGHT_TAGS)),
+                needs=needs,
+                always=bool(entry.pair) or "counted" in entry.tags,
+            )
+            for tag in (*entry.pair, *([entry.requires] if entry.requires else [])):
+                if tag not in SOUGHT_TAGS:
+                    raise ValueError(
+                        f"{path}: {entry.name!r} looks for {tag!r}, which is not indexed"
+                    )
+            if entry.effect and entry.effect not in RANK:
+                raise ValueError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
+            for raw in group["phrases"]:
+                for phrase in expand(raw):
+                    key = " " + " ".join(normalise(phrase).split()) + " "
+                    if seen.get(key, entry.name) != entry.name:
+                        raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")
+                    seen[key] = entry.name
+                    automaton.add_word(key, (len(key) - 2, entry))  # (phrase length, meaning)
+    automaton.make_automaton()
+    return Rules(automaton, data.get("settings", {}))
