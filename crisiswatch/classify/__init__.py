@@ -14,7 +14,34 @@ from pathlib import Path
 
 from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
-from crisiswatch.models import Classification
+from crisiswatch.models import Classification, Evidence
+
+_ASCII_FOLD = bytes(ord(c.lower()) if c.isalnum() else 32 for c in map(chr, range(128))) + (
+    b" " * 128
+)
+_SET = tuple(getattr(Classification, name).__set__ for name in Classification.__dataclass_fields__)
+assert tuple(Classification.__dataclass_fields__) == (
+    "actors", "level", "deescalation", "evidence", "version"
+), "Classification changed: update _classification"  # fmt: skip
+
+
+def _classification(
+    actors: tuple[str, ...],
+    level: int,
+    deescalation: bool,
+    evidence: tuple[Evidence, ...],
+    version: str,
+) -> Classification:
+    """The same as Classification(...), built without the frozen-dataclass __init__."""
+    result = object.__new__(Classification)
+    set_actors, set_level, set_deescalation, set_evidence, set_version = _SET
+    set_actors(result, actors)
+    set_level(result, level)
+    set_deescalation(result, deescalation)
+    set_evidence(result, evidence)
+    set_version(result, version)
+    return result
+
 
 ENGINE = 1  # bump by hand for a change of method that the hash below would not show
 
@@ -61,9 +88,19 @@ class Classifier:
 
     def classify(self, title: str, summary: str = "") -> Classification:
         """Actor evidence first, then level evidence."""
-        actor_evidence = self._actors.find(title, summary)
-        level, deescalation, level_evidence = self._levels.assess(title, summary, actor_evidence)
-        return Classification(
+        folded = None
+        if title.isascii() and summary.isascii():
+            # Both engines fold ASCII the same way (letters and digits lower-cased,
+            # everything else a space): fold once, share it.
+            folded = (
+                title.encode().translate(_ASCII_FOLD).decode(),
+                summary.encode().translate(_ASCII_FOLD).decode(),
+            )
+        actor_evidence = self._actors.find(title, summary, folded)
+        level, deescalation, level_evidence = self._levels.assess(
+            title, summary, actor_evidence, folded
+        )
+        return _classification(
             ActorMatcher.actors(actor_evidence),
             level,
             deescalation,

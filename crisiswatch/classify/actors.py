@@ -36,6 +36,7 @@ from typing import Any
 
 import ahocorasick
 
+from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.models import Evidence
 
 GAZETTEER = Path(__file__).resolve().parent / "data" / "actors.toml"
@@ -373,11 +374,18 @@ class ActorMatcher:
         else:
             self._automaton, self._entries, self._words = _compiled_default()
 
-    def find(self, title: str, summary: str = "") -> list[Evidence]:
-        """Evidence for every country phrase, title first, in text order."""
+    def find(
+        self, title: str, summary: str = "", folded: tuple[str, str] | None = None
+    ) -> list[Evidence]:
+        """Evidence for every country phrase, title first, in text order.
+
+        `folded` is `(fold(title), fold(summary))` when the caller has it already.
+        """
         cues: set[int] = set()
-        title_hits = self._scan(title, cues) if title else ()
-        summary_hits = self._scan(summary, cues) if summary else ()
+        if folded is None:
+            folded = (fold(title), fold(summary))
+        title_hits = self._scan(title, folded[0], cues) if title else ()
+        summary_hits = self._scan(summary, folded[1], cues) if summary else ()
         evidence: list[Evidence] = []
         for name, text, hits in (("title", title, title_hits), ("summary", summary, summary_hits)):
             field_: _Field | None = None
@@ -386,7 +394,7 @@ class ActorMatcher:
                     phrase = text[start:end]
                     for code in entry.codes:
                         evidence.append(
-                            Evidence(name, start, end, phrase, "actor", code, entry.note)
+                            make_evidence(name, start, end, phrase, "actor", code, entry.note)
                         )
                     continue
                 if field_ is None:
@@ -399,11 +407,12 @@ class ActorMatcher:
         """Sorted unique ISO3 codes of the actor evidence."""
         return tuple(sorted({e.value for e in evidence if e.kind == "actor"}))
 
-    def _scan(self, text: str, cues: set[int]) -> list[tuple[int, int, _Entry]]:
-        """Leftmost-longest phrase hits in one field, case-checked; records cues."""
+    def _scan(self, text: str, folded: str, cues: set[int]) -> list[tuple[int, int, _Entry]]:
+        """Leftmost-longest phrase hits in one field (`folded` is `fold(text)`),
+        case-checked; records cues."""
         entries = self._entries
         candidates: list[tuple[int, int, int]] = []
-        for last, index in self._automaton.iter(f" {fold(text)} "):
+        for last, index in self._automaton.iter(f" {folded} "):
             entry = entries[index]
             if entry.cue_ids:
                 cues.update(entry.cue_ids)
@@ -461,7 +470,8 @@ class ActorMatcher:
                     codes, note = (switch.code,), switch.note
                     break
         phrase = field_.text[start:end]
-        return [Evidence(field_.name, start, end, phrase, "actor", code, note) for code in codes]
+        name = field_.name
+        return [make_evidence(name, start, end, phrase, "actor", code, note) for code in codes]
 
     def _name_follows(self, field_: _Field, end: int) -> bool:
         """Is the country word followed by a capitalised name ("Chad Smith", "Atlanta Hawks")?"""

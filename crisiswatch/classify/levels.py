@@ -89,14 +89,20 @@ class LevelEngine:
         self._matches = self.rules.automaton.iter
 
     def assess(
-        self, title: str, summary: str = "", actors: Sequence[Evidence] = ()
+        self,
+        title: str,
+        summary: str = "",
+        actors: Sequence[Evidence] = (),
+        folded: tuple[str, str] | None = None,
     ) -> tuple[int, bool, list[Evidence]]:
         """(level, deescalation, evidence) for one item.
 
         `actors` is the actor matcher's evidence, if known: "Israeli fire" is gunfire.
+        `folded` is `(normalise(title), normalise(summary))` if the caller has it.
         """
-        norm_title = title.translate(NORMALISE)
-        joined = " " + norm_title + _SEP + summary.translate(NORMALISE) + " "
+        if folded is None:
+            folded = (title.translate(NORMALISE), summary.translate(NORMALISE))
+        joined = " " + folded[0] + _SEP + folded[1] + " "
         hits: list[_Hit] = []
         # Matches arrive in order of their end. Keep the longest of overlapping ones
         # ("strikes a deal" over "strikes"); of equal ones, the first.
@@ -115,7 +121,7 @@ class LevelEngine:
                 hits.append(_Hit(start, end, entry))
         if not hits:
             return 0, False, []
-        return _Item(self, title, summary, joined, len(norm_title) + 4, hits, actors).decide()
+        return _Item(self, title, summary, joined, len(title) + 4, hits, actors).decide()
 
 
 def _ends_clause(text: str, i: int) -> bool:
