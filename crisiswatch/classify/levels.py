@@ -21,7 +21,6 @@ The level is the highest surviving piece of evidence.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -155,8 +154,8 @@ class _Item:
     """Working state for one item; lives only inside `LevelEngine.assess`."""
 
     __slots__ = (
-        "_shown", "actors", "engine", "evidence", "hits", "joined", "modifiers", "offset",
-        "original", "summary", "tagged", "title",
+        "_shown", "actors", "cancelling", "engine", "evidence", "hits", "joined", "modifiers",
+        "offset", "original", "paired", "summary", "tagged", "title",
     )  # fmt: skip
 
     def __init__(
@@ -171,12 +170,23 @@ class _Item:
     ) -> None:
         self.engine, self.title, self.summary = engine, title, summary
         self.joined, self.offset, self.hits = joined, offset, hits
-        self.tagged: defaultdict[str, list[_Hit]] = defaultdict(list)
-        tagged = self.tagged
+        # One pass: the cue index, the modifiers, and whether any verb pairs with a weapon.
+        tagged: dict[str, list[_Hit]] = {}
+        modifiers: list[_Hit] = []
+        paired = cancelling = False
         for hit in hits:
-            for tag in hit.entry.cues:
-                tagged[tag].append(hit)
-        self.modifiers = [hit for hit in hits if hit.entry.effect]
+            entry = hit.entry
+            for tag in entry.cues:
+                if tag in tagged:
+                    tagged[tag].append(hit)
+                else:
+                    tagged[tag] = [hit]
+            if entry.effect:
+                modifiers.append(hit)
+                cancelling = cancelling or entry.effect in _CANCELS_ACT
+            paired = paired or bool(entry.pair)
+        self.tagged, self.modifiers = tagged, modifiers
+        self.paired, self.cancelling = paired, cancelling
         self.original: str | None = None  # the raw text in joined coordinates, on first need
         self.actors = actors
         self.evidence: list[Evidence] = []
@@ -332,6 +342,9 @@ class _Item:
         match = _SENTENCE_END.search(self.original, hit.stop, end)
         return match is not None and match.group() == "?"
 
+    def asked_note(self, hit: _Hit) -> str:
+        return f"'{self.text(hit)}' asked about, not reported as happening"
+
     def _has_object(self, mod: _Hit) -> bool:
         """Is the verb followed by its object ("ended the fighting"), not a pause?"""
         rest = self.joined[mod.stop : mod.stop + 24].split(None, 1)
@@ -349,19 +362,36 @@ class _Item:
     # -- decision ----------------------------------------------------------------------
 
     def decide(self) -> tuple[int, bool, list[Evidence]]:
-        modifiers = self.modifiers
-        cancelling = any(mod.entry.effect in _CANCELS_ACT for mod in modifiers)
+        modifiers, cancelling = self.modifiers, self.cancelling
         asking = "?" in self.title or "?" in self.summary
-        sport = self._sport() if "sport" in self.tagged else None
+        present = self.tagged
+        sport = self._sport() if "sport" in present else None
         level, deescalation, weak, counted = 0, False, [], False
-        present = frozenset(self.tagged)
         # Verbs go first: a verb that pairs with a weapon ("drones hit") speaks for both.
         hits = self.hits
-        if any(h.entry.pair for h in hits):
+        if self.paired:
             hits = [h for h in hits if h.entry.pair] + [h for h in hits if not h.entry.pair]
         for hit in hits:
             entry = hit.entry
             if entry.level is None or hit.consumed:
+                continue
+            if entry.plain:  # the common case: a word whose level no context changes
+                value, note = entry.level, entry.note
+                if (value >= 2 and (modifiers or asking)) or (value == 1 and cancelling):
+                    mod = self.modifier_for(hit, modifiers) if modifiers else None
+                    if value == 1 and mod is not None and mod.entry.effect not in _CANCELS_ACT:
+                        mod = None  # only a negation or prevention undoes friction
+                    if mod is not None:
+                        value, note = self.modified(hit, value, note, mod)
+                        if value is None:
+                            continue
+                    if value >= 2 and asking and self.asked(hit):
+                        value, note = 1, self.asked_note(hit)
+                counted = True
+                if value:  # routine words ("budget") explain nothing
+                    self.add(hit, "level", _LEVEL_TEXT[value], note)
+                    if value > level:
+                        level = value
                 continue
             if "weak" in entry.tags:
                 weak.append(hit)
@@ -392,7 +422,7 @@ class _Item:
                 if value is None:
                     continue
                 if value >= 2 and asking and self.asked(hit):
-                    value, note = 1, f"'{self.text(hit)}' asked about, not reported as happening"
+                    value, note = 1, self.asked_note(hit)
             counted = True
             if entry.deescalation and value == 0:
                 deescalation = True
