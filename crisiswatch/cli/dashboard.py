@@ -11,7 +11,7 @@ Textual and the demo server are imported only here, inside `run`, so
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -28,6 +28,24 @@ if TYPE_CHECKING:
 
 def run(config: Config, *, demo: bool, db_given: bool, collect: bool) -> None:
     """Open the dashboard; collect beside it unless another collector owns the DB."""
+    with session(config, demo=demo, db_given=db_given, collect=collect) as (config, status, child):
+        from crisiswatch.tui.app import CrisisApp
+
+        CrisisApp(config, status=status).run()
+    if child is not None and child.alive:
+        click.echo("crisiswatch: the collector did not stop in time", err=True)
+
+
+@contextlib.contextmanager
+def session(
+    config: Config, *, demo: bool, db_given: bool, collect: bool
+) -> Iterator[tuple[Config, CollectorStatus, CollectorProcess | None]]:
+    """Everything around the app: demo feeds, the lock, the DB, the collector process.
+
+    Yields the config to show (the demo's temporary DB), the status the header
+    reads, and the collector process if this dashboard owns the DB; on exit the
+    collector is stopped before the lock and the demo server go.
+    """
     from crisiswatch.tui.status import CollectorStatus
 
     with contextlib.ExitStack() as stack:
@@ -38,8 +56,8 @@ def run(config: Config, *, demo: bool, db_given: bool, collect: bool) -> None:
             config, feeds = stack.enter_context(demo_feeds(config, db_given))
         status = CollectorStatus(mode="read-only (--no-collect)")
         owner = False
+        lock = stack.enter_context(CollectorLock(config.db_path))
         if collect:
-            lock = stack.enter_context(CollectorLock(config.db_path))
             try:
                 owner = lock.acquire()
             except OSError as exc:
@@ -49,15 +67,11 @@ def run(config: Config, *, demo: bool, db_given: bool, collect: bool) -> None:
             if not owner:
                 status.mode = "read-only: another collector writes this DB"
         _prepare_db(config, feeds, writable=owner or not collect)
-        collector: CollectorProcess | None = None
+        child: CollectorProcess | None = None
         if owner:
-            collector = _start_collector(config, feeds, status, lock)
-            stack.callback(collector.stop)
-        from crisiswatch.tui.app import CrisisApp
-
-        CrisisApp(config, status=status).run()
-    if collector is not None and collector.alive:
-        click.echo("crisiswatch: the collector did not stop in time", err=True)
+            child = _start_collector(config, feeds, status, lock)
+            stack.callback(child.stop)
+        yield config, status, child
 
 
 def _prepare_db(config: Config, feeds: Sequence[FeedConfig], *, writable: bool) -> None:

@@ -144,4 +144,6 @@ class PanelGrid(ScrollableContainer, can_focus=False):
         if dx and target // self.columns != i // self.columns:
             return  # left/right stop at the row's edge
         if 0 <= target < len(panels):
-            panels[target].focus()
+            # At once, not on a later turn as Widget.focus() does: "right, enter"
+            # typed quickly must zoom the panel the arrow moved to.
+            self.screen.set_focus(panels[target])

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from crisiswatch.lock import CollectorLock
 from tests.feedserver import FeedServer, Reply, rss
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,3 +260,102 @@ def test_collect_demo_once_is_offline_and_complete(tmp_path: Path) -> None:
     assert len(exported) >= 150
     urls = {json.loads(line)["url"] for line in exported}
     assert all(u is None or u.startswith(("http://", "https://")) for u in urls)
+
+
+def _children(pid: int) -> list[int]:
+    """Live processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _until(condition: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("ending", ["q", "SIGKILL"])
+def test_the_dashboards_collector_process_ends_with_it(
+    tmp_path: Path, feed_server: FeedServer, ending: str
+) -> None:
+    """`crisiswatch` in a real terminal: its collector is a child that never outlives it."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    config = write_config(tmp_path, feed_server.static("/x.xml", story_feed()))
+    db = tmp_path / "cw.db"
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {**os.environ, "CRISISWATCH_CONFIG": "", "TERM": "xterm-256color"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crisiswatch", "--config", str(config), "--db", str(db)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    screen = bytearray()
+
+    def drain() -> None:  # a terminal that is not read stops the app writing to it
+        with contextlib.suppress(OSError):
+            while chunk := os.read(master, 65536):
+                screen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    collector: list[int] = []
+    try:
+
+        def collector_started() -> bool:
+            collector[:] = [
+                pid
+                for pid in _children(proc.pid)
+                if b"collector_process" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            ]
+            if not collector or not db.exists():
+                return False
+            with contextlib.closing(sqlite3.connect(db)) as conn:
+                polled = "SELECT count(*) FROM feeds WHERE last_attempt IS NOT NULL"
+                return conn.execute(polled).fetchone()[0] == 1
+
+        _until(collector_started, 60, f"the collector's first poll; screen: {screen[-300:]!r}")
+        if ending == "q":
+            os.write(master, b"q")
+            assert proc.wait(30) == 0
+        else:
+            proc.kill()  # no chance to clean up: the collector sees its stdin close
+            proc.wait(10)
+        _until(lambda: not _alive(collector[0]), 30, "the collector to exit")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        os.close(master)
+        reader.join(5)
+    lock = CollectorLock(db)
+    assert lock.acquire(), "the collector lock outlived the dashboard"
+    lock.release()

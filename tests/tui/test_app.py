@@ -398,3 +398,17 @@ async def test_small_and_large_terminals(config: Config) -> None:
         await loaded(pilot)
         assert large.grid.columns == 5  # all five panels side by side
         assert large.grid.panels[0].region.height > 40
+
+
+async def test_keys_typed_quickly_act_on_the_panel_the_arrow_moved_to(config: Config) -> None:
+    """Arrow then enter in one burst: Textual's focus() lands a turn after the enter."""
+    from textual import events
+
+    app = make_app(config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert focused_code(app) == "IRN"
+        for key, char in (("right", None), ("enter", "\r")):
+            app._driver.send_message(events.Key(key, char))  # as one read from the terminal
+        await wait_for(pilot, lambda: isinstance(app.screen, CountryScreen))
+        assert app.screen.code == "ISR"
