@@ -61,6 +61,14 @@ async def fetch(url: str, **options: object) -> FetchResult:
 # -- basics ------------------------------------------------------------------------------
 
 
+def test_sniffio_is_installed_for_httpcore() -> None:
+    """httpcore imports sniffio on every request; were it missing (anyio 4 no longer
+    brings it), each attempt would search sys.path again. It is a declared dependency."""
+    import importlib.util
+
+    assert importlib.util.find_spec("sniffio") is not None
+
+
 async def test_plain_200(feed_server: FeedServer) -> None:
     url = feed_server.static("/feed.xml", FEED, Content_Type="application/rss+xml")
     result = await fetch(url)
