@@ -11,9 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
+
+import ahocorasick
 
 from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
+from crisiswatch.classify.scan import Candidate, joined_text, scan
 from crisiswatch.models import Classification, Evidence
 
 _ASCII_FOLD = bytes(ord(c.lower()) if c.isalnum() else 32 for c in map(chr, range(128))) + (
@@ -43,6 +47,32 @@ def _classification(
     return result
 
 
+def merge(actors: ahocorasick.Automaton, levels: ahocorasick.Automaton) -> ahocorasick.Automaton:
+    """One automaton with both lexicons' phrases: values as scan.py lays them out."""
+    values: dict[str, tuple[int, Any, int, Any]] = dict(levels.items())
+    for key, (size, _, index, entry) in actors.items():
+        level = values.get(key)
+        values[key] = (size, level[1] if level else None, index, entry)
+    merged = ahocorasick.Automaton()
+    for key, value in values.items():
+        merged.add_word(key, value)
+    merged.make_automaton()
+    return merged
+
+
+_merged: ahocorasick.Automaton | None = None
+
+
+def _merged_default(
+    actors: ahocorasick.Automaton, levels: ahocorasick.Automaton
+) -> ahocorasick.Automaton:
+    """The merged automaton for the built-in gazetteer: one per process."""
+    global _merged
+    if _merged is None:
+        _merged = merge(actors, levels)
+    return _merged
+
+
 ENGINE = 1  # bump by hand for a change of method that the hash below would not show
 
 
@@ -55,7 +85,7 @@ def _fingerprint(paths: list[Path]) -> str:
 
 
 # The modules whose code decides the output: a change to any of them re-tags history.
-_CODE = ("levels.py", "rules.py", "counts.py", "evidence.py", "actors.py")
+_CODE = ("levels.py", "rules.py", "counts.py", "evidence.py", "scan.py", "actors.py", "__init__.py")
 _SOURCES = [
     RULES_FILE,
     *sorted(DATA_FILES),
@@ -81,6 +111,10 @@ class Classifier:
         self.extra_aliases = extra_aliases or {}
         self._actors = ActorMatcher(self.extra_aliases)
         self._levels = _level_engine()
+        if self.extra_aliases:
+            self._merged = merge(self._actors.automaton, self._levels.rules.automaton)
+        else:
+            self._merged = _merged_default(self._actors.automaton, self._levels.rules.automaton)
         self.version = VERSION
         if self.extra_aliases:  # user aliases are data too: a change must re-tag history
             blob = json.dumps(self.extra_aliases, sort_keys=True, ensure_ascii=False)
@@ -88,18 +122,35 @@ class Classifier:
 
     def classify(self, title: str, summary: str = "") -> Classification:
         """Actor evidence first, then level evidence."""
-        folded = None
         if title.isascii() and summary.isascii():
             # Both engines fold ASCII the same way (letters and digits lower-cased,
-            # everything else a space): fold once, share it.
-            folded = (
+            # everything else a space): fold once, scan once with the merged automaton.
+            joined = joined_text(
                 title.encode().translate(_ASCII_FOLD).decode(),
                 summary.encode().translate(_ASCII_FOLD).decode(),
             )
-        actor_evidence = self._actors.find(title, summary, folded)
-        level, deescalation, level_evidence = self._levels.assess(
-            title, summary, actor_evidence, folded
-        )
+            cues: set[int] = set()
+            title_candidates: list[Candidate] = []
+            summary_candidates: list[Candidate] = []
+            hits = scan(
+                self._merged.iter(joined),
+                title,
+                summary,
+                cues,
+                title_candidates,
+                summary_candidates,
+            )
+            actor_evidence = self._actors.evidence(
+                title, summary, title_candidates, summary_candidates, cues
+            )
+            level, deescalation, level_evidence = self._levels.decide(
+                title, summary, joined, hits, actor_evidence
+            )
+        else:
+            actor_evidence = self._actors.find(title, summary)
+            level, deescalation, level_evidence = self._levels.assess(
+                title, summary, actor_evidence
+            )
         return _classification(
             ActorMatcher.actors(actor_evidence),
             level,

@@ -37,19 +37,26 @@ from typing import Any
 import ahocorasick
 
 from crisiswatch.classify.evidence import make_evidence
+from crisiswatch.classify.scan import (
+    ACTOR,
+    CASE_ANY,
+    CASE_INITIAL,
+    CASE_UPPER,
+    CUE,
+    IGNORE,
+    Candidate,
+    joined_text,
+    scan,
+)
 from crisiswatch.models import Evidence
 
 GAZETTEER = Path(__file__).resolve().parent / "data" / "actors.toml"
 DATA_FILES: tuple[Path, ...] = (GAZETTEER,)
 
-# Case rules, from the way a phrase is written in the gazetteer.
-_CASE_ANY = 0  # written lower-case first ("al-Shabaab"): any case matches
-_CASE_INITIAL = 1  # written capitalised ("China"): needs a capital first letter
-_CASE_UPPER = 2  # written in capitals ("US", "IRGC"): needs all capitals
-
-_ACTOR = "actor"
-_IGNORE = "ignore"
-_CUE = "cue"
+# Case rules (from the way a phrase is written in the gazetteer) and phrase kinds
+# are shared with the scanner, which applies the case rules.
+_CASE_ANY, _CASE_INITIAL, _CASE_UPPER = CASE_ANY, CASE_INITIAL, CASE_UPPER
+_ACTOR, _IGNORE, _CUE = ACTOR, IGNORE, CUE
 
 # What each gazetteer key says about the country, for Evidence.note.
 _NOTES = {
@@ -322,7 +329,8 @@ def _compile(
     automaton = ahocorasick.Automaton()
     table: list[_Entry] = []
     for core, entry in entries.items():
-        automaton.add_word(f" {core} ", len(table))
+        # The scanner's value layout: (size, level entry, actor index, actor entry).
+        automaton.add_word(f" {core} ", (entry.length, None, len(table), entry))
         table.append(entry)
     automaton.make_automaton()
     return automaton, tuple(table), words
@@ -381,15 +389,38 @@ class ActorMatcher:
 
         `folded` is `(fold(title), fold(summary))` when the caller has it already.
         """
-        cues: set[int] = set()
         if folded is None:
             folded = (fold(title), fold(summary))
-        title_hits = self._scan(title, folded[0], cues) if title else ()
-        summary_hits = self._scan(summary, folded[1], cues) if summary else ()
+        cues: set[int] = set()
+        title_candidates: list[Candidate] = []
+        summary_candidates: list[Candidate] = []
+        matches = self._automaton.iter(joined_text(*folded))
+        scan(matches, title, summary, cues, title_candidates, summary_candidates)
+        return self.evidence(title, summary, title_candidates, summary_candidates, cues)
+
+    @property
+    def automaton(self) -> ahocorasick.Automaton:
+        """Folded, padded phrase -> the scanner's value; read-only once built."""
+        return self._automaton
+
+    def evidence(
+        self,
+        title: str,
+        summary: str,
+        title_candidates: list[Candidate],
+        summary_candidates: list[Candidate],
+        cues: set[int],
+    ) -> list[Evidence]:
+        """Evidence from the scanner's case-checked candidates and the item's cues."""
         evidence: list[Evidence] = []
-        for name, text, hits in (("title", title, title_hits), ("summary", summary, summary_hits)):
+        for name, text, candidates in (
+            ("title", title, title_candidates),
+            ("summary", summary, summary_candidates),
+        ):
+            if not candidates:
+                continue
             field_: _Field | None = None
-            for start, end, entry in hits:
+            for start, end, entry in self._leftmost_longest(text, candidates):
                 if entry.rule is None:
                     phrase = text[start:end]
                     for code in entry.codes:
@@ -407,28 +438,11 @@ class ActorMatcher:
         """Sorted unique ISO3 codes of the actor evidence."""
         return tuple(sorted({e.value for e in evidence if e.kind == "actor"}))
 
-    def _scan(self, text: str, folded: str, cues: set[int]) -> list[tuple[int, int, _Entry]]:
-        """Leftmost-longest phrase hits in one field (`folded` is `fold(text)`),
-        case-checked; records cues."""
+    def _leftmost_longest(
+        self, text: str, candidates: list[Candidate]
+    ) -> list[tuple[int, int, _Entry]]:
+        """Country phrases of one field: overlaps resolved leftmost, then longest."""
         entries = self._entries
-        candidates: list[tuple[int, int, int]] = []
-        for last, index in self._automaton.iter(f" {folded} "):
-            entry = entries[index]
-            if entry.cue_ids:
-                cues.update(entry.cue_ids)
-                if entry.kind == _CUE:
-                    continue
-            # The pattern is " core ": its closing space sits at `last` in the
-            # haystack, which is the text shifted one place right.
-            start = last - entry.length - 1
-            case = entry.case
-            if case and not (
-                text[start].isupper()
-                if case == _CASE_INITIAL
-                else text[start : start + entry.length].isupper()
-            ):
-                continue
-            candidates.append((start, -entry.length, index))
         if len(candidates) > 1:
             candidates.sort()
         hits: list[tuple[int, int, _Entry]] = []

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from crisiswatch.classify.counts import count_near
 from crisiswatch.classify.evidence import make_evidence
@@ -37,6 +36,7 @@ from crisiswatch.classify.rules import (
     load_rules,
     normalise,
 )
+from crisiswatch.classify.scan import SEP, Hit, joined_text, scan
 from crisiswatch.models import Evidence
 
 __all__ = [
@@ -59,7 +59,6 @@ _SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
 _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
 _DASHES = frozenset("-\u2013\u2014")
-_SEP = " \x01 "  # between title and summary: no phrase can span it
 
 _THREAT = RANK["threat"]
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
@@ -101,23 +100,19 @@ class LevelEngine:
         """
         if folded is None:
             folded = (title.translate(NORMALISE), summary.translate(NORMALISE))
-        joined = " " + folded[0] + _SEP + folded[1] + " "
-        hits: list[_Hit] = []
-        # Matches arrive in order of their end. Keep the longest of overlapping ones
-        # ("strikes a deal" over "strikes"); of equal ones, the first.
-        for end, (size, entry) in self._matches(joined):
-            start = end - size  # `end` is the closing space of the padded phrase
-            if hits and hits[-1].stop > start:
-                keep = len(hits)
-                while keep and hits[keep - 1].stop > start:
-                    if end - start <= hits[keep - 1].stop - hits[keep - 1].start:
-                        break  # overlaps a hit at least as long: drop it
-                    keep -= 1
-                else:
-                    del hits[keep:]  # the shorter hits it overlaps
-                    hits.append(_Hit(start, end, entry))
-            else:
-                hits.append(_Hit(start, end, entry))
+        joined = joined_text(*folded)
+        hits = scan(self._matches(joined), title, summary, set(), [], [])
+        return self.decide(title, summary, joined, hits, actors)
+
+    def decide(
+        self,
+        title: str,
+        summary: str,
+        joined: str,
+        hits: list[_Hit],
+        actors: Sequence[Evidence] = (),
+    ) -> tuple[int, bool, list[Evidence]]:
+        """`assess` after the scan: `hits` are the scanner's level hits in `joined`."""
         if not hits:
             return 0, False, []
         return _Item(self, title, summary, joined, len(title) + 4, hits, actors).decide()
@@ -136,13 +131,7 @@ def _ends_clause(text: str, i: int) -> bool:
     return True
 
 
-@dataclass(slots=True)
-class _Hit:
-    start: int  # span of the phrase in the joined, normalised text
-    stop: int
-    entry: Entry
-    threat_only: bool = False  # counts only inside a threat (set by context_level)
-    consumed: bool = False  # a weapon already explained by its verb (set by weapon_used)
+_Hit = Hit  # the scanner's record of a level phrase
 
 
 def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
@@ -203,7 +192,7 @@ class _Item:
         if a <= self.offset - 2 < b:  # the title/summary separator ends both
             return True
         if self.original is None:
-            self.original = " " + self.title + _SEP + self.summary + " "
+            self.original = " " + self.title + SEP + self.summary + " "
         text = self.original
         for match in _PUNCT.finditer(text, a, b):
             i = match.start()
@@ -337,7 +326,7 @@ class _Item:
     def asked(self, hit: _Hit) -> bool:
         """Is the hit inside a question ("Will Iran retaliate?")?"""
         if self.original is None:
-            self.original = " " + self.title + _SEP + self.summary + " "
+            self.original = " " + self.title + SEP + self.summary + " "
         end = self.offset - 2 if hit.start < self.offset else len(self.original)
         match = _SENTENCE_END.search(self.original, hit.stop, end)
         return match is not None and match.group() == "?"

@@ -112,7 +112,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    automaton: Any  # padded phrase -> (phrase length, Entry)
+    automaton: Any  # padded phrase -> (phrase length, Entry, -1, None): see scan.py
     settings: dict[str, Any]
 
 
@@ -160,6 +160,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                     if seen.get(key, entry.name) != entry.name:
                         raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")
                     seen[key] = entry.name
-                    automaton.add_word(key, (len(key) - 2, entry))  # (phrase length, meaning)
+                    # The scanner's value layout: (size, level entry, actor index, actor entry).
+                    automaton.add_word(key, (len(key) - 2, entry, -1, None))
     automaton.make_automaton()
     return Rules(automaton, data.get("settings", {}))
