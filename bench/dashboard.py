@@ -217,7 +217,9 @@ async def ui_bench(db: Path) -> dict[str, float]:
 
         t = time.perf_counter()
         app.zoom("UKR")  # what Enter on a panel does
-        await until(lambda: type(app.screen).__name__ == "CountryScreen")
+        await until(
+            lambda: type(app.screen).__name__ == "CountryScreen" and app.screen.query(PagedTable)
+        )
         screen = app.screen
         table = screen.query_one(PagedTable)
         await until(lambda: table.row_count > 0)

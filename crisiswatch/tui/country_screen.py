@@ -29,6 +29,7 @@ WINDOWS: tuple[tuple[str, timedelta | None], ...] = (
     ("30 d", timedelta(days=30)),
     ("all time", None),
 )
+SIDE = 34  # the side column's width (#side in styles.tcss); the item table gets the rest
 DEFAULT_WINDOW = 1  # 7 d: a day is often too little to read a trend
 
 
@@ -64,38 +65,42 @@ class CountryScreen(DashScreen):
         self.generation = 0  # bumps on every filter change; stale pages are dropped
 
     def compose(self) -> ComposeResult:
+        """With a prefetched first page the screen is built already filled.
+
+        Filling it after mounting cost a second layout and a second full paint
+        (the title, the co-actor list and the sources all change height).
+        """
+        data, items = self.prefetched if self.prefetched is not None else (None, None)
+        self.prefetched = None
+        if data is not None:
+            self.data = data
+            self.generation += 1
+        first = (items, self.dash.now(), PAGE) if items is not None else None
         yield Static(
-            Text(f" {self.code} {country_name(self.code)}", style="bold"), id="country-title"
+            self._title(len(items or ()), items is None or len(items) >= PAGE), id="country-title"
         )
         with Horizontal(id="country-body"):
-            yield PagedTable(id="items")
+            yield PagedTable(id="items", initial=first, width_hint=self.app.size.width - SIDE)
             with Vertical(id="side"):
                 yield Static(Text("In conflict with", style="bold underline"))
-                yield OptionList(id="co-actors")
+                yield OptionList(*self._co_actor_options(data), id="co-actors")
                 yield Static(Text("Timeline", style="bold underline"), classes="side-head")
                 yield Static(Text("last 24 h", style="dim"))
-                yield Sparkline([0.0] * 24, id="spark-day")
+                yield Sparkline(data.panel.spark if data else [0.0] * 24, id="spark-day")
                 yield Static(Text("last 7 days", style="dim"))
-                yield Sparkline([0.0] * 168, id="spark-week")
-                yield Static("", id="sources")
+                yield Sparkline(data.week if data else [0.0] * 168, id="spark-week")
+                yield Static(self._sources(data) if data else "", id="sources")
         yield KeyBar()
 
     AUTO_FOCUS = "#items"
 
     def on_mount(self) -> None:
-        if self.prefetched is None:
+        if self.data is None:
             self.reload()
         else:
-            self.call_later(self._show_prefetched)
-
-    def _show_prefetched(self) -> None:
-        """The app loaded the first page before pushing us: show it without a query."""
-        assert self.prefetched is not None
-        data, items = self.prefetched
-        self.prefetched = None
-        self.generation += 1
-        self._show_meta(data)
-        self._show_page(self.generation, items)
+            # An OptionList built with options highlights the first; this one
+            # shows no highlight until it has the focus, as when filled later.
+            self.query_one("#co-actors", OptionList).highlighted = None
 
     @property
     def since(self) -> datetime | None:
@@ -154,14 +159,25 @@ class CountryScreen(DashScreen):
         co = self.query_one("#co-actors", OptionList)
         keep = co.highlighted
         co.clear_options()
-        for code, name, count in data.co_actors:
-            co.add_option(
-                Option(Text.assemble((code, "bold"), f" {name}  ", (f"×{count}", "dim")), id=code)
-            )
-        if not data.co_actors:
-            co.add_option(Option(Text("none in 30 days", style="dim"), disabled=True))
-        elif keep is not None:
+        co.add_options(self._co_actor_options(data))
+        if data.co_actors and keep is not None:
             co.highlighted = min(keep, co.option_count - 1)
+        self.query_one("#sources", Static).update(self._sources(data))
+        self._update_title()
+
+    @staticmethod
+    def _co_actor_options(data: CountryData | None) -> list[Option]:
+        if data is None:
+            return []
+        if not data.co_actors:
+            return [Option(Text("none in 30 days", style="dim"), disabled=True)]
+        return [
+            Option(Text.assemble((code, "bold"), f" {name}  ", (f"×{count}", "dim")), id=code)
+            for code, name, count in data.co_actors
+        ]
+
+    @staticmethod
+    def _sources(data: CountryData) -> Text:
         sources = Text("\nSources (7 d)\n", style="bold")
         for h in data.sources:
             mark = ("✗ ", "red1") if h.consecutive_errors else ("✓ ", "green3")
@@ -170,20 +186,24 @@ class CountryScreen(DashScreen):
         problem = data.panel.coverage_problem
         if problem:
             sources.append(f"⚠ {problem}\n", style="bold yellow3")
-        self.query_one("#sources", Static).update(sources)
-        self._update_title()
+        return sources
 
     def _update_title(self) -> None:
+        table = self.query_one(PagedTable)
+        self.query_one("#country-title", Static).update(
+            self._title(table.row_count, not table.exhausted)
+        )
+
+    def _title(self, rows: int, more: bool) -> Text:
         title = Text.assemble(" ", (self.code, "bold"), " ", (country_name(self.code), "bold"))
         if self.data is not None:
             r = self.data.panel.reading
             title.append("   index ")
             title.append(f" {r.value} ", style=badge_style(r.value))
             title.append(f" {r.arrow} (previous 24 h: {r.previous}, {r.sources} sources)")
-        table = self.query_one(PagedTable)
         title.append(f"\n level ≥ {self.min_level} · {WINDOWS[self.window][0]} · ", style="dim")
-        title.append(f"{table.row_count}{'' if table.exhausted else '+'} items", style="dim")
-        self.query_one("#country-title", Static).update(title)
+        title.append(f"{rows}{'+' if more else ''} items", style="dim")
+        return title
 
     # -- actions ---------------------------------------------------------------------
 

@@ -32,8 +32,23 @@ class PagedTable(DataTable[Text]):
             super().__init__()
             self.table = table
 
-    def __init__(self, *, id: str, sortable: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        id: str,
+        sortable: bool = True,
+        initial: tuple[Iterable[StoredItem], datetime, int] | None = None,
+        width_hint: int = 0,
+    ) -> None:
+        """`initial`: a first page (items, now, page size) shown from the first paint.
+
+        `width_hint` is the width the table is expected to get: with it the rows
+        are added before the first layout, so the cells render once; if the
+        guess was wrong, the first resize corrects the title column.
+        """
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.initial = initial
+        self.width_hint = width_hint
         self.items: dict[str, StoredItem] = {}
         self.exhausted = False
         self.fetching = False
@@ -44,17 +59,28 @@ class PagedTable(DataTable[Text]):
     def on_mount(self) -> None:
         for key, width in COLUMNS.items():
             self.add_column(Text(key), key=key, width=width)
-        self._fit_title()
+        self._fit_title(self.width_hint)
+        if self.width_hint:
+            self._add_initial()
 
     def on_resize(self) -> None:
         self._fit_title()
+        self._add_initial()
 
-    def _fit_title(self) -> None:
+    def _add_initial(self) -> None:
+        """Rows go in once the title column has its width: the cells render only once."""
+        if self.initial is not None:
+            items, now, page_size = self.initial
+            self.initial = None
+            self.add_items(items, now, page_size=page_size)
+
+    def _fit_title(self, table_width: int = 0) -> None:
         """The title takes whatever width the fixed columns leave."""
-        if "title" not in self.columns or not self.size.width:
+        table_width = table_width or self.size.width
+        if "title" not in self.columns or not table_width:
             return
         fixed = sum(w + 2 * self.cell_padding for k, w in COLUMNS.items() if k != "title")
-        width = max(20, self.size.width - fixed - 2 * self.cell_padding - 1)
+        width = max(20, table_width - fixed - 2 * self.cell_padding - 1)
         column = self.columns["title"]
         if column.width != width:
             column.width = width
