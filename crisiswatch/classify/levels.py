@@ -27,9 +27,7 @@ from crisiswatch.classify.counts import count_near
 from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.classify.rules import (
     NORMALISE,
-    RANK,
     RULES_FILE,
-    SOUGHT_TAGS,
     Entry,
     Rules,
     expand,
@@ -60,7 +58,6 @@ _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some co
 _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
 _DASHES = frozenset("-\u2013\u2014")
 
-_THREAT = RANK["threat"]
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
 _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
@@ -165,15 +162,17 @@ class _Item:
         paired = cancelling = False
         for hit in hits:
             entry = hit.entry
-            for tag in entry.cues:
-                if tag in tagged:
-                    tagged[tag].append(hit)
-                else:
-                    tagged[tag] = [hit]
+            if entry.cues:
+                for tag in entry.cues:
+                    if tag in tagged:
+                        tagged[tag].append(hit)
+                    else:
+                        tagged[tag] = [hit]
             if entry.effect:
                 modifiers.append(hit)
                 cancelling = cancelling or entry.effect in _CANCELS_ACT
-            paired = paired or bool(entry.pair)
+            if entry.pair:
+                paired = True
         self.tagged, self.modifiers = tagged, modifiers
         self.paired, self.cancelling = paired, cancelling
         self.original: str | None = None  # the raw text in joined coordinates, on first need
@@ -211,15 +210,17 @@ class _Item:
         return self.joined[hit.start : hit.stop]
 
     def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
+        """Evidence for `hit`, in the coordinates of its own field."""
+        at = hit.start
         if kind == "modifier":  # one modifier may change several words: show it once
-            if hit.start in self._shown:
+            if at in self._shown:
                 return
-            self._shown.add(hit.start)
-        if hit.start < self.offset:
-            field, text, start = "title", self.title, hit.start - 1
+            self._shown.add(at)
+        if at < self.offset:
+            field, text, start = "title", self.title, at - 1
         else:
-            field, text, start = "summary", self.summary, hit.start - self.offset
-        end = start + hit.stop - hit.start
+            field, text, start = "summary", self.summary, at - self.offset
+        end = start + hit.stop - at
         self.evidence.append(make_evidence(field, start, end, text[start:end], kind, value, note))
 
     # -- context -----------------------------------------------------------------------
@@ -227,8 +228,10 @@ class _Item:
     def near(
         self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
     ) -> _Hit | None:
-        """The closest other hit tagged `tag` in the same sentence, within `window` words."""
-        assert tag in SOUGHT_TAGS, f"{tag!r} is not indexed: add it to SOUGHT_TAGS"
+        """The closest other hit tagged `tag` in the same sentence, within `window` words.
+
+        `tag` must be in SOUGHT_TAGS (a test checks every call site).
+        """
         candidates = self.tagged.get(tag)
         if not candidates:
             return None
@@ -301,11 +304,8 @@ class _Item:
                 continue
             if entry.requires and self.near(mod, entry.requires, 4, after=False) is None:
                 continue
-            # A threat and a hypothesis rank alike: the outermost (first) one decides,
-            # so "warns it is ready to strike" is a threat, "may be ready to" is not.
-            rank = min(RANK[entry.effect], _THREAT)
-            if rank < best_rank:
-                best, best_rank = mod, rank
+            if entry.rank < best_rank:  # threats and hypotheses rank alike: the first wins
+                best, best_rank = mod, entry.rank
         return best
 
     def actor_before(self, hit: _Hit) -> Evidence | None:

@@ -108,6 +108,7 @@ class Entry:
     cues: tuple[str, ...] = ()  # the tags other words look for (set by load_rules)
     needs: frozenset[str] = frozenset()  # cue tags that can change this word's level
     always: bool = False  # context_level must run (pairs, counts) whatever the cues
+    rank: int = 99  # a modifier's strength: threats and hypotheses rank alike (set by load_rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,9 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                 cues=tuple(sorted(entry.tags & SOUGHT_TAGS)),
                 needs=needs,
                 always=bool(entry.pair) or "counted" in entry.tags,
+                # A threat and a hypothesis rank alike: the outermost (first) one decides,
+                # so "warns it is ready to strike" is a threat, "may be ready to" is not.
+                rank=min(RANK[entry.effect], RANK["threat"]) if entry.effect in RANK else 99,
             )
             for tag in (*entry.pair, *([entry.requires] if entry.requires else [])):
                 if tag not in SOUGHT_TAGS:
