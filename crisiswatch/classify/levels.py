@@ -141,7 +141,7 @@ class _Item:
 
     __slots__ = (
         "_shown", "actors", "cancelling", "engine", "evidence", "hits", "joined", "modifiers",
-        "offset", "original", "paired", "summary", "tagged", "title",
+        "offset", "ordered", "original", "summary", "tagged", "title",
     )  # fmt: skip
 
     def __init__(
@@ -156,10 +156,14 @@ class _Item:
     ) -> None:
         self.engine, self.title, self.summary = engine, title, summary
         self.joined, self.offset, self.hits = joined, offset, hits
-        # One pass: the cue index, the modifiers, and whether any verb pairs with a weapon.
+        # One pass: the cue index, the modifiers, and the words that carry a level, in
+        # the order decide reads them: verbs that pair with a weapon first ("drones hit"),
+        # so the verb speaks for both.
         tagged: dict[str, list[_Hit]] = {}
         modifiers: list[_Hit] = []
-        paired = cancelling = False
+        paired: list[_Hit] = []
+        levelled: list[_Hit] = []
+        cancelling = False
         for hit in hits:
             entry = hit.entry
             if entry.cues:
@@ -171,10 +175,10 @@ class _Item:
             if entry.effect:
                 modifiers.append(hit)
                 cancelling = cancelling or entry.effect in _CANCELS_ACT
-            if entry.pair:
-                paired = True
-        self.tagged, self.modifiers = tagged, modifiers
-        self.paired, self.cancelling = paired, cancelling
+            if entry.level is not None:
+                (paired if entry.pair else levelled).append(hit)
+        self.tagged, self.modifiers, self.cancelling = tagged, modifiers, cancelling
+        self.ordered = paired + levelled if paired else levelled
         self.original: str | None = None  # the raw text in joined coordinates, on first need
         self.actors = actors
         self.evidence: list[Evidence] = []
@@ -356,14 +360,10 @@ class _Item:
         present = self.tagged
         sport = self._sport() if "sport" in present else None
         level, deescalation, weak, counted = 0, False, [], False
-        # Verbs go first: a verb that pairs with a weapon ("drones hit") speaks for both.
-        hits = self.hits
-        if self.paired:
-            hits = [h for h in hits if h.entry.pair] + [h for h in hits if not h.entry.pair]
-        for hit in hits:
-            entry = hit.entry
-            if entry.level is None or hit.consumed:
+        for hit in self.ordered:
+            if hit.consumed:
                 continue
+            entry = hit.entry
             if entry.plain:  # the common case: a word whose level no context changes
                 value, note = entry.level, entry.note
                 if (value >= 2 and (modifiers or asking)) or (value == 1 and cancelling):
