@@ -20,11 +20,16 @@ class AlertsStrip(Widget):
         super().__init__(id="alerts")
         self.alert_level = alert_level
         self.items: list[StoredItem] = []
+        self._lines = 1
 
     def show(self, items: list[StoredItem]) -> None:
         if [i.rowid for i in items] != [i.rowid for i in self.items]:
             self.items = items
-            self.refresh(layout=True)
+            # Its height (one line or two) is all a layout could change: the
+            # whole screen is laid out again only when that changes.
+            lines = 1 if self.render().cell_len <= (self.size.width or 120) else 2
+            self.refresh(layout=lines != self._lines)
+            self._lines = lines
 
     def render(self) -> Text:
         line = Text(no_wrap=False, overflow="ellipsis")
