@@ -72,6 +72,7 @@ def scan(
     """
     offset = len(title) + 4  # where the summary starts in the joined text
     hits: list[Hit] = []
+    last_stop = -1  # hits[-1].stop, kept in a local: read for every match
     for end, (size, entry, index, actor) in matches:
         start = end - size  # `end` is the closing space of the padded phrase
         if actor is not None:
@@ -91,7 +92,7 @@ def scan(
             continue
         # Matches arrive in order of their end. Keep the longest of overlapping ones
         # ("strikes a deal" over "strikes"); of equal ones, the first.
-        if hits and hits[-1].stop > start:
+        if last_stop > start:
             keep = len(hits)
             while keep and hits[keep - 1].stop > start:
                 if size <= hits[keep - 1].stop - hits[keep - 1].start:
@@ -100,6 +101,8 @@ def scan(
             else:
                 del hits[keep:]  # the shorter hits it overlaps
                 hits.append(Hit(start, end, entry))
+                last_stop = end
         else:
             hits.append(Hit(start, end, entry))
+            last_stop = end
     return hits
