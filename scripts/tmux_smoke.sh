@@ -50,7 +50,7 @@ wait_for "LIVE" 15
 wait_for "UKR Ukraine" 15
 wait_for "ALERTS" 5
 wait_for "/ search" 5
-wait_for "feeds [0-9]* ok" 20            # the in-process collector has polled the demo feeds
+wait_for "feeds [0-9]* ok" 20            # the collector process has polled the demo feeds
 wait_for "items/h" 5
 echo "main screen ok"
 
@@ -101,8 +101,28 @@ key 3
 wait_for "level ≥ 3" 5
 echo "level filter ok"
 
-# Quit cleanly.
+# The collector is a child process of the dashboard (not a thread in it); r reaches it.
+PANE_PID=$(tmux display -p -t "$SESSION" '#{pane_pid}')
+DASH_PID=$(pgrep -P "$PANE_PID" | head -1 || true)
+COLLECTOR_PID=$(pgrep -P "${DASH_PID:-0}" -f collector_process | head -1 || true)
+if [[ -z "$COLLECTOR_PID" ]]; then
+    echo "FAIL: no collector process under the dashboard (pid ${DASH_PID:-?})" >&2
+    exit 1
+fi
+key r
+wait_for "polling all feeds now" 5
+echo "collector process ok"
+
+# Quit cleanly: the collector goes with the dashboard.
 key q
 wait_for "EXIT CODE 0" 15
+for ((i = 0; i < 100; i++)); do
+    kill -0 "$COLLECTOR_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if kill -0 "$COLLECTOR_PID" 2>/dev/null; then
+    echo "FAIL: the collector process $COLLECTOR_PID outlived the dashboard" >&2
+    exit 1
+fi
 echo "quit ok"
 echo "tmux smoke test passed"
