@@ -90,9 +90,11 @@ class CollectorProcess:
 
     def start(self) -> CollectorProcess:
         """Spawn the child; it reports `ready` once its store is open."""
-        # The priority drops before the imports: starting up is work too.
+        # The priority drops before the imports: starting up is work too. The
+        # child imports from the dashboard's sys.path (as multiprocessing does),
+        # so a `crisiswatch` folder in the current directory cannot stand in.
         boot = (
-            f"import os; os.nice({int(self.nice)}); "
+            f"import os, sys; os.nice({int(self.nice)}); sys.path[:] = {sys.path!r}; "
             "from crisiswatch.tui.collector_process import main; main()"
         )
         self.proc = subprocess.Popen(
@@ -135,7 +137,10 @@ class CollectorProcess:
             if isinstance(event, dict):
                 if "poll_started" in event:
                     self.polls += 1
-                self.status.report(event)
+                try:
+                    self.status.report(event)
+                except (TypeError, ValueError):  # never stop reading: a full pipe stalls the child
+                    self.log = [*self.log[-19:], line]
             elif line:
                 self.log = [*self.log[-19:], line]
         code = self.proc.wait()
