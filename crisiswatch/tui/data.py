@@ -143,12 +143,16 @@ def load_panel(
     *,
     min_level: int = 0,
     headlines: int = 12,
+    sources: list[FeedHealth] | None = None,
 ) -> PanelData:
     current = store.source_levels(code, now - WINDOW)
     previous = store.source_levels(code, now - 2 * WINDOW, now - WINDOW)
     spark = hourly_weights(store.hourly_counts(code, now - WINDOW), now)
-    items = store.latest_items(country=code, min_level=min_level, limit=headlines)
-    sources = store.country_sources(code, now - SOURCE_WINDOW)
+    items = (
+        store.latest_items(country=code, min_level=min_level, limit=headlines) if headlines else []
+    )
+    if sources is None:
+        sources = store.country_sources(code, now - SOURCE_WINDOW)
     failing = sum(1 for s in sources if s.consecutive_errors)
     return PanelData(
         code=code,
@@ -212,18 +216,14 @@ def new_alerts(
 
 
 def load_country(store: Store, code: str, now: datetime, *, min_level: int = 0) -> CountryData:
-    panel = load_panel(store, code, now, min_level=min_level, headlines=0)
+    sources = store.country_sources(code, now - SOURCE_WINDOW)
+    panel = load_panel(store, code, now, min_level=min_level, headlines=0, sources=sources)
     week = hourly_weights(store.hourly_counts(code, now - timedelta(days=7)), now, hours=24 * 7)
     co = [
         (other, country_name(other), count)
         for other, count in store.co_actors(code, min_level=2, since=now - timedelta(days=30))
     ]
-    return CountryData(
-        panel=panel,
-        week=week,
-        co_actors=co,
-        sources=store.country_sources(code, now - SOURCE_WINDOW),
-    )
+    return CountryData(panel=panel, week=week, co_actors=co, sources=sources)
 
 
 def country_page(
