@@ -82,6 +82,7 @@ COUNTRIES = [
     "JPN",
     "PHL",
 ]
+ZOOMS = ("RUS", "ISR", "IRN", "CHN", "SDN")  # opened before UKR, whose page is then scrolled
 WATCH = ("UKR", "RUS", "ISR", "PSE", "LBN", "IRN", "YEM", "SDN", "COD", "TWN", "CHN", "PRK")
 WORDS = [
     "missile",
@@ -223,19 +224,30 @@ async def ui_bench(db: Path) -> dict[str, float]:
         await until(lambda: app.loaded > before)
         figures["full refresh (12 panels)"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        app.zoom("UKR")  # what Enter on a panel does
-        await until(
-            lambda: type(app.screen).__name__ == "CountryScreen" and app.screen.query(PagedTable)
-        )
-        screen = app.screen
-        table = screen.query_one(PagedTable)
-        await until(lambda: table.row_count > 0)
-        await painted(app)
-        figures["open country: first rows"] = time.perf_counter() - t
-        await until(lambda: getattr(screen, "data", None) is not None)
-        await painted(app)
-        figures["open country: complete"] = time.perf_counter() - t
+        # Several countries, the worst counts: one lucky open proves little.
+        first_rows, complete = [], []
+        for code in (*ZOOMS, "UKR"):
+            await pilot.pause(0.2)
+            t = time.perf_counter()
+            app.zoom(code)  # what Enter on a panel does
+            await until(
+                lambda: (
+                    type(app.screen).__name__ == "CountryScreen" and app.screen.query(PagedTable)
+                )
+            )
+            screen = app.screen
+            table = screen.query_one(PagedTable)
+            await until(lambda table=table: table.row_count > 0)
+            await painted(app)
+            first_rows.append(time.perf_counter() - t)
+            await until(lambda screen=screen: getattr(screen, "data", None) is not None)
+            await painted(app)
+            complete.append(time.perf_counter() - t)
+            if code != "UKR":
+                await pilot.press("escape")
+        figures[f"open country: first rows (worst of {len(first_rows)})"] = max(first_rows)
+        figures[f"open country: complete (worst of {len(complete)})"] = max(complete)
+        figures["open country: complete (median)"] = sorted(complete)[len(complete) // 2]
         t = time.perf_counter()
         await pilot.press("end")
         await until(lambda: table.row_count > 100)
@@ -399,8 +411,8 @@ def main() -> None:
         targets = {
             "first paint with data": 1.0,
             "rss peak MB": 200.0,
-            "open country: first rows": 0.2,
-            "open country: complete": 0.2,
+            "open country: first rows (worst of 6)": 0.2,
+            "open country: complete (worst of 6)": 0.2,
             "open the search screen": 0.2,
             "search results": 0.2,
             "open a search result": 0.2,
@@ -413,7 +425,7 @@ def main() -> None:
             ok = value <= targets[name]
             failed |= not ok
             mark = f"   target <= {targets[name]:g}: {'ok' if ok else 'MISSED'}"
-        print(f"{name:34} {value:10.3f}{unit}{mark}")
+        print(f"{name:40} {value:10.3f}{unit}{mark}")
     sys.exit(1 if failed else 0)
 
 
