@@ -63,6 +63,7 @@ _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nucl
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
+_PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
 _OBJECT_STARTS = frozenset(
@@ -304,6 +305,8 @@ class _Item:
                 continue
             if b - a > _CHARS_PER_WORD * (reach + 1) or self.gap(a, b) > reach:
                 continue
+            if a == mod.stop and "announce" in entry.tags and self._participle_after_verb(a, hit):
+                continue  # "orders troops to rescue abducted girls": the abduction happened
             if self.ends_between(a, b) or (a == mod.stop and self._broken(mod, hit)):
                 continue
             if entry.requires and self.near(mod, entry.requires, 4, after=False) is None:
@@ -337,6 +340,18 @@ class _Item:
 
     def asked_note(self, hit: _Hit) -> str:
         return f"'{self.text(hit)}' asked about, not reported as happening"
+
+    def _participle_after_verb(self, a: int, hit: _Hit) -> bool:
+        """Is `hit` a past participle right after another verb ("to rescue abducted")?
+
+        Then it describes a state that already exists; "to be attacked" is still ahead.
+        """
+        between = self.joined[a : hit.start].split()
+        return (
+            len(between) == 1
+            and between[0] not in _PASSIVE_AUXILIARIES
+            and self.joined[hit.start : hit.stop].endswith("ed")
+        )
 
     def _has_object(self, mod: _Hit) -> bool:
         """Is the verb followed by its object ("ended the fighting"), not a pause?"""
@@ -495,6 +510,12 @@ class _Item:
                 cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
                 if cue is not None:
                     return 3, f"deaths with '{self.text(cue)}': deadly violence"
+        if (
+            "arguable" in tags
+            and (cue := self.near(hit, "argument", 2, before=False)) is not None
+            and self.near(hit, "military_cue") is None
+        ):
+            return 1, f"{self.text(hit)} {self.text(cue)}: a verbal attack, friction"
         if "cyberable" in tags and (cue := self.near(hit, "cyber", 4)) is not None:
             return 2, f"{self.text(hit)} on computers ('{self.text(cue)}'): a cyberattack"
         if "force" in tags and level >= 3:

@@ -49,6 +49,7 @@ SOUGHT_TAGS = frozenset(
     | {"foreigners"}
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
+    | {"argument"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -63,11 +64,12 @@ _NEEDS: dict[str, frozenset[str]] = {
     "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
     "nuclear": frozenset({"assessment"}),
     "advisory": frozenset({"disaster"}),
+    "arguable": frozenset({"argument"}),
 }
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
-    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "advisory"}
+    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "advisory", "arguable"}
 )
 
 
