@@ -69,9 +69,10 @@ def _settle_memory() -> None:
     collection walked all of it and held the event loop for 50-70 ms (far
     longer on a busy machine) every few seconds while items streamed in. Frozen,
     those objects are never scanned again, and the young generations are
-    collected less often (Textual allocates freely while rendering).
+    collected less often (Textual allocates freely while rendering). No
+    collection first: it would cost that pause once more, to free a few hundred
+    objects of start-up garbage.
     """
-    gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
