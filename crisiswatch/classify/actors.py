@@ -411,22 +411,37 @@ class ActorMatcher:
         summary_candidates: list[Candidate],
         cues: set[int],
     ) -> list[Evidence]:
-        """Evidence from the scanner's case-checked candidates and the item's cues."""
+        """Evidence from the scanner's case-checked candidates and the item's cues.
+
+        Per field, overlapping phrases resolve leftmost, then longest ("South
+        Sudan" over "Sudan", an [ignore] phrase over the country inside it).
+        """
         evidence: list[Evidence] = []
+        entries = self._entries
         for name, text, candidates in (
             ("title", title, title_candidates),
             ("summary", summary, summary_candidates),
         ):
             if not candidates:
                 continue
+            if len(candidates) > 1:
+                candidates.sort()
             field_: _Field | None = None
-            for start, end, entry in self._leftmost_longest(text, candidates):
+            reached = -1
+            for start, negative_length, index in candidates:
+                if start < reached:
+                    continue
+                end = reached = start - negative_length
+                entry = entries[index]
+                if entry.kind != _ACTOR:
+                    continue  # an [ignore] phrase: it only hides what it overlaps
+                if entry.trailing_dot and text[end : end + 1] == ".":
+                    end += 1
                 if entry.rule is None:
-                    phrase = text[start:end]
+                    phrase, note = text[start:end], entry.note
                     for code in entry.codes:
-                        evidence.append(
-                            make_evidence(name, start, end, phrase, "actor", code, entry.note)
-                        )
+                        made = make_evidence(name, start, end, phrase, "actor", code, note)
+                        evidence.append(made)
                     continue
                 if field_ is None:
                     field_ = _Field(name, text)
@@ -437,26 +452,6 @@ class ActorMatcher:
     def actors(evidence: Iterable[Evidence]) -> tuple[str, ...]:
         """Sorted unique ISO3 codes of the actor evidence."""
         return tuple(sorted({e.value for e in evidence if e.kind == "actor"}))
-
-    def _leftmost_longest(
-        self, text: str, candidates: list[Candidate]
-    ) -> list[tuple[int, int, _Entry]]:
-        """Country phrases of one field: overlaps resolved leftmost, then longest."""
-        entries = self._entries
-        if len(candidates) > 1:
-            candidates.sort()
-        hits: list[tuple[int, int, _Entry]] = []
-        reached = -1
-        for start, negative_length, index in candidates:
-            if start < reached:
-                continue
-            end = reached = start - negative_length
-            entry = entries[index]
-            if entry.kind == _ACTOR:
-                if entry.trailing_dot and text[end : end + 1] == ".":
-                    end += 1
-                hits.append((start, end, entry))
-        return hits
 
     def _resolve(
         self, field_: _Field, start: int, end: int, entry: _Entry, cues: set[int]
