@@ -105,3 +105,24 @@ async def test_a_collector_that_dies_says_so_in_the_header(tmp_path: Path) -> No
             assert "collector stopped" in app.header.render().plain
             await pilot.press("r")
             assert any("not polling here" in n.message for n in app._notifications)
+
+
+async def test_the_collector_processs_reports_reach_the_header(tmp_path: Path) -> None:
+    """Progress, a store that cannot write, and recovery, as the child reports them."""
+    from crisiswatch.tui.status import CollectorStatus
+
+    status = CollectorStatus(mode="collecting", poll_now=lambda: None)
+    app = make_app(build_db(tmp_path / "dash.db"), status=status)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        status.report({"poll_started": 200})
+        status.report({"progress": 37, "failed": 2})
+        assert "polling 37/200" in app.header.render().plain
+        status.report({"poll_done": "200 feeds: ...", "store_error": "s.db: the disk is full"})
+        line = app.header.render().plain
+        assert "NOT STORING: s.db: the disk is full" in line and "last poll" in line
+        status.report({"poll_done": "200 feeds: ...", "store_error": None})
+        assert "NOT STORING" not in app.header.render().plain
+        status.report({"fatal": "s.db: this file is not a crisiswatch database"})
+        assert "collector failed: s.db: this file is not" in app.header.render().plain
+        assert not status.collecting
