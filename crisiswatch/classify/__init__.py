@@ -17,7 +17,7 @@ import ahocorasick
 
 from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
-from crisiswatch.classify.scan import Candidate, joined_text, scan
+from crisiswatch.classify.scanner import Candidate, joined_text, scan
 from crisiswatch.models import Classification, Evidence
 
 _ASCII_FOLD = bytes(ord(c.lower()) if c.isalnum() else 32 for c in map(chr, range(128))) + (
@@ -48,7 +48,7 @@ def _classification(
 
 
 def merge(actors: ahocorasick.Automaton, levels: ahocorasick.Automaton) -> ahocorasick.Automaton:
-    """One automaton with both lexicons' phrases: values as scan.py lays them out."""
+    """One automaton with both lexicons' phrases: values as scanner.py lays them out."""
     values: dict[str, tuple[int, Any, int, Any]] = dict(levels.items())
     for key, (size, _, index, entry) in actors.items():
         level = values.get(key)
@@ -85,7 +85,15 @@ def _fingerprint(paths: list[Path]) -> str:
 
 
 # The modules whose code decides the output: a change to any of them re-tags history.
-_CODE = ("levels.py", "rules.py", "counts.py", "evidence.py", "scan.py", "actors.py", "__init__.py")
+_CODE = (
+    "levels.py",
+    "rules.py",
+    "counts.py",
+    "evidence.py",
+    "scanner.py",
+    "actors.py",
+    "__init__.py",
+)
 _SOURCES = [
     RULES_FILE,
     *sorted(DATA_FILES),

@@ -37,7 +37,7 @@ from typing import Any
 import ahocorasick
 
 from crisiswatch.classify.evidence import make_evidence
-from crisiswatch.classify.scan import (
+from crisiswatch.classify.scanner import (
     ACTOR,
     CASE_ANY,
     CASE_INITIAL,

@@ -34,7 +34,7 @@ from crisiswatch.classify.rules import (
     load_rules,
     normalise,
 )
-from crisiswatch.classify.scan import SEP, Hit, joined_text, scan
+from crisiswatch.classify.scanner import SEP, Hit, joined_text, scan
 from crisiswatch.models import Evidence
 
 __all__ = [

@@ -115,7 +115,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    automaton: Any  # padded phrase -> (phrase length, Entry, -1, None): see scan.py
+    automaton: Any  # padded phrase -> (phrase length, Entry, -1, None): see scanner.py
     settings: dict[str, Any]
 
 
