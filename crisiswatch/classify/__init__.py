@@ -17,12 +17,13 @@ import ahocorasick
 
 from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
-from crisiswatch.classify.scanner import Candidate, joined_text, scan
+from crisiswatch.classify.scanner import SEP, Candidate, scan
 from crisiswatch.models import Classification, Evidence
 
-_ASCII_FOLD = bytes(ord(c.lower()) if c.isalnum() else 32 for c in map(chr, range(128))) + (
-    b" " * 128
-)
+# Letters and digits lower-cased, the title/summary separator kept, all else a space.
+_ASCII_FOLD = bytes(
+    ord(c.lower()) if c.isalnum() or c == "\x01" else 32 for c in map(chr, range(128))
+) + (b" " * 128)
 _SET = tuple(getattr(Classification, name).__set__ for name in Classification.__dataclass_fields__)
 assert tuple(Classification.__dataclass_fields__) == (
     "actors", "level", "deescalation", "evidence", "version"
@@ -130,13 +131,12 @@ class Classifier:
 
     def classify(self, title: str, summary: str = "") -> Classification:
         """Actor evidence first, then level evidence."""
-        if title.isascii() and summary.isascii():
+        if title.isascii() and summary.isascii() and "\x01" not in title and "\x01" not in summary:
             # Both engines fold ASCII the same way (letters and digits lower-cased,
             # everything else a space): fold once, scan once with the merged automaton.
-            joined = joined_text(
-                title.encode().translate(_ASCII_FOLD).decode(),
-                summary.encode().translate(_ASCII_FOLD).decode(),
-            )
+            # The separator is the one character the fold keeps, so it must not occur
+            # in the text itself (it never does in news; such text takes the slow path).
+            joined = f" {title}{SEP}{summary} ".encode().translate(_ASCII_FOLD).decode()
             cues: set[int] = set()
             title_candidates: list[Candidate] = []
             summary_candidates: list[Candidate] = []
@@ -160,7 +160,7 @@ class Classifier:
                 title, summary, actor_evidence
             )
         return _classification(
-            ActorMatcher.actors(actor_evidence),
+            tuple(sorted({e.value for e in actor_evidence})),  # all actor evidence here
             level,
             deescalation,
             (*actor_evidence, *level_evidence),

@@ -99,3 +99,12 @@ def test_compound_number_words() -> None:
     words = ["twenty", "six", "tourists", "were", "shot", "dead"]
     assert count_near(words, 4, 6, 4) == 26
     assert count_near(["six", "killed"], 1, 6, 4) == 6
+
+
+def test_control_characters_take_the_slow_path_with_the_same_result() -> None:
+    for title, summary in [
+        ("Russian\x01drones hit Kyiv", "Air\x01defences were active."),
+        ("Israeli strike\x02on Gaza", ""),
+        ("Ceasefire \u2014 talks resume", "Qatar\u2019s mediators said."),
+    ]:
+        assert merged(title, summary) == separate(title, summary)
