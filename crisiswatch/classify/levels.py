@@ -129,20 +129,23 @@ def _ends_clause(text: str, i: int) -> bool:
     return True
 
 
-_Hit = Hit  # the scanner's record of a level phrase
+# The scanner's record of a level phrase: (start, stop, entry), a span of the joined
+# text. A plain tuple, as hits are made for every phrase found: [0] start, [1] stop,
+# [2] the Entry.
+_Hit = Hit
 
 
 def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
     """The gap between two non-overlapping hits, in either order."""
-    return (x.stop, y.start) if x.stop <= y.start else (y.stop, x.start)
+    return (x[1], y[0]) if x[1] <= y[0] else (y[1], x[0])
 
 
 class _Item:
     """Working state for one item; lives only inside `LevelEngine.assess`."""
 
     __slots__ = (
-        "_shown", "actors", "cancelling", "engine", "evidence", "hits", "joined", "modifiers",
-        "offset", "ordered", "original", "summary", "tagged", "title",
+        "_shown", "actors", "cancelling", "consumed", "engine", "evidence", "hits", "joined",
+        "modifiers", "offset", "ordered", "original", "summary", "tagged", "threat_only", "title",
     )  # fmt: skip
 
     def __init__(
@@ -166,7 +169,7 @@ class _Item:
         levelled: list[_Hit] = []
         cancelling = False
         for hit in hits:
-            entry = hit.entry
+            entry = hit[2]
             if entry.cues:
                 for tag in entry.cues:
                     if tag in tagged:
@@ -181,6 +184,10 @@ class _Item:
         self.tagged, self.modifiers, self.cancelling = tagged, modifiers, cancelling
         self.ordered = paired + levelled if paired else levelled
         self.original: str | None = None  # the raw text in joined coordinates, on first need
+        # Starts of hits a weapon verb already explained, and of verbs that count only
+        # inside a threat ("vows to keep targeting ships"): set while deciding.
+        self.consumed: set[int] = set()
+        self.threat_only: set[int] = set()
         self.actors = actors
         self.evidence: list[Evidence] = []
         self._shown: set[int] = set()
@@ -212,11 +219,11 @@ class _Item:
         return len(self.joined[a:b].split()) if a < b else 0
 
     def text(self, hit: _Hit) -> str:
-        return self.joined[hit.start : hit.stop]
+        return self.joined[hit[0] : hit[1]]
 
     def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
         """Evidence for `hit`, in the coordinates of its own field."""
-        at = hit.start
+        at = hit[0]
         if kind == "modifier":  # one modifier may change several words: show it once
             if at in self._shown:
                 return
@@ -225,7 +232,7 @@ class _Item:
             field, text, start = "title", self.title, at - 1
         else:
             field, text, start = "summary", self.summary, at - self.offset
-        end = start + hit.stop - at
+        end = start + hit[1] - at
         self.evidence.append(make_evidence(field, start, end, text[start:end], kind, value, note))
 
     # -- context -----------------------------------------------------------------------
@@ -242,10 +249,10 @@ class _Item:
             return None
         best, best_gap = None, window + 1
         for other in candidates:
-            if before and other.stop <= hit.start:
-                a, b = other.stop, hit.start
-            elif after and other.start >= hit.stop:
-                a, b = hit.stop, other.start
+            if before and other[1] <= hit[0]:
+                a, b = other[1], hit[0]
+            elif after and other[0] >= hit[1]:
+                a, b = hit[1], other[0]
             else:
                 continue  # the hit itself, or on the wrong side
             if b - a > _CHARS_PER_WORD * best_gap:
@@ -265,20 +272,20 @@ class _Item:
         if not disasters:
             return None
         for other in self.hits:
-            tags = other.entry.tags
+            tags = other[2].tags
             if "munition" in tags or "armed_group" in tags or "gunfire" in tags:
                 return None
-            if "force" in tags and "casualty" not in tags and not other.entry.pair:
+            if "force" in tags and "casualty" not in tags and not other[2].pair:
                 return None
         return disasters[0]
 
     def violence_near(self, hit: _Hit) -> bool:
         """A weapon, an armed group or an act of force in the sentence, not just deaths."""
         for other in self.hits:
-            tags = other.entry.tags
+            tags = other[2].tags
             violent = "munition" in tags or "armed_group" in tags
             if not violent and "force" in tags and "casualty" not in tags:
-                violent = not other.entry.pair
+                violent = not other[2].pair
             if (
                 violent
                 and other is not hit
@@ -292,22 +299,22 @@ class _Item:
         best: _Hit | None = None
         best_rank = 99
         for mod in modifiers:
-            entry = mod.entry
-            if mod.stop <= hit.start:
-                a, b, reach = mod.stop, hit.start, entry.ahead
-            elif mod.start >= hit.stop and entry.behind:
-                if entry.effect == "rejection" and not hit.entry.deescalation:
+            entry = mod[2]
+            if mod[1] <= hit[0]:
+                a, b, reach = mod[1], hit[0], entry.ahead
+            elif mod[0] >= hit[1] and entry.behind:
+                if entry.effect == "rejection" and not hit[2].deescalation:
                     continue  # "talks collapse" looks back; "threatens to quit" does not
                 if entry.effect == "rejection" and self._has_object(mod):
                     continue  # "the deal ends years of talks": the deal is not rejected
-                a, b, reach = hit.stop, mod.start, entry.behind
+                a, b, reach = hit[1], mod[0], entry.behind
             else:
                 continue
             if b - a > _CHARS_PER_WORD * (reach + 1) or self.gap(a, b) > reach:
                 continue
-            if a == mod.stop and "announce" in entry.tags and self._participle_after_verb(a, hit):
+            if a == mod[1] and "announce" in entry.tags and self._participle_after_verb(a, hit):
                 continue  # "orders troops to rescue abducted girls": the abduction happened
-            if self.ends_between(a, b) or (a == mod.stop and self._broken(mod, hit)):
+            if self.ends_between(a, b) or (a == mod[1] and self._broken(mod, hit)):
                 continue
             if entry.requires and self.near(mod, entry.requires, 4, after=False) is None:
                 continue
@@ -317,10 +324,10 @@ class _Item:
 
     def actor_before(self, hit: _Hit) -> Evidence | None:
         """The country named right before the hit ("Israeli fire", "Russia's shelling")."""
-        if hit.start < self.offset:
-            field, text, start = "title", self.title, hit.start - 1
+        if hit[0] < self.offset:
+            field, text, start = "title", self.title, hit[0] - 1
         else:
-            field, text, start = "summary", self.summary, hit.start - self.offset
+            field, text, start = "summary", self.summary, hit[0] - self.offset
         for actor in self.actors:
             if (
                 actor.field == field
@@ -334,8 +341,8 @@ class _Item:
         """Is the hit inside a question ("Will Iran retaliate?")?"""
         if self.original is None:
             self.original = " " + self.title + SEP + self.summary + " "
-        end = self.offset - 2 if hit.start < self.offset else len(self.original)
-        match = _SENTENCE_END.search(self.original, hit.stop, end)
+        end = self.offset - 2 if hit[0] < self.offset else len(self.original)
+        match = _SENTENCE_END.search(self.original, hit[1], end)
         return match is not None and match.group() == "?"
 
     def asked_note(self, hit: _Hit) -> str:
@@ -346,26 +353,22 @@ class _Item:
 
         Then it describes a state that already exists; "to be attacked" is still ahead.
         """
-        between = self.joined[a : hit.start].split()
+        between = self.joined[a : hit[0]].split()
         return (
             len(between) == 1
             and between[0] not in _PASSIVE_AUXILIARIES
-            and self.joined[hit.start : hit.stop].endswith("ed")
+            and self.joined[hit[0] : hit[1]].endswith("ed")
         )
 
     def _has_object(self, mod: _Hit) -> bool:
         """Is the verb followed by its object ("ended the fighting"), not a pause?"""
-        rest = self.joined[mod.stop : mod.stop + 24].split(None, 1)
+        rest = self.joined[mod[1] : mod[1] + 24].split(None, 1)
         return (
-            bool(rest)
-            and rest[0] in _OBJECT_STARTS
-            and not self.ends_between(mod.stop, mod.stop + 1)
+            bool(rest) and rest[0] in _OBJECT_STARTS and not self.ends_between(mod[1], mod[1] + 1)
         )
 
     def _broken(self, mod: _Hit, hit: _Hit) -> bool:
-        return any(
-            h.start >= mod.stop and h.stop <= hit.start for h in self.tagged.get("breaker", ())
-        )
+        return any(h[0] >= mod[1] and h[1] <= hit[0] for h in self.tagged.get("breaker", ()))
 
     # -- decision ----------------------------------------------------------------------
 
@@ -375,15 +378,16 @@ class _Item:
         present = self.tagged
         sport = self._sport() if "sport" in present else None
         level, deescalation, weak, counted = 0, False, [], False
+        consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
         for hit in self.ordered:
-            if hit.consumed:
+            if hit[0] in consumed:
                 continue
-            entry = hit.entry
+            entry = hit[2]
             if entry.plain:  # the common case: a word whose level no context changes
                 value, note = entry.level, entry.note
                 if (value >= 2 and (modifiers or asking)) or (value == 1 and cancelling):
                     mod = self.modifier_for(hit, modifiers) if modifiers else None
-                    if value == 1 and mod is not None and mod.entry.effect not in _CANCELS_ACT:
+                    if value == 1 and mod is not None and mod[2].effect not in _CANCELS_ACT:
                         mod = None  # only a negation or prevention undoes friction
                     if mod is not None:
                         value, note = self.modified(hit, value, note, mod)
@@ -401,7 +405,7 @@ class _Item:
                 weak.append(hit)
                 continue
             if sport is not None and "soft" in entry.tags:
-                self.add(sport, "modifier", "sport", sport.entry.note + ": not military")
+                self.add(sport, "modifier", "sport", sport[2].note + ": not military")
                 continue
             if entry.plain or (not entry.always and entry.needs.isdisjoint(present)):
                 value, note = entry.level, entry.note
@@ -413,15 +417,15 @@ class _Item:
                 (value >= 2 and (modifiers or asking))
                 or (value == 1 and cancelling)
                 or entry.deescalation
-                or hit.threat_only
+                or hit[0] in self.threat_only
                 or "threat_only" in entry.tags
             ):
                 mod = self.modifier_for(hit, modifiers) if modifiers else None
-                if value == 1 and mod is not None and mod.entry.effect not in _CANCELS_ACT:
+                if value == 1 and mod is not None and mod[2].effect not in _CANCELS_ACT:
                     mod = None  # only a negation or prevention undoes friction
                 if mod is not None:
                     value, note = self.modified(hit, value, note, mod)
-                elif hit.threat_only or "threat_only" in entry.tags:
+                elif hit[0] in self.threat_only or "threat_only" in entry.tags:
                     continue
                 if value is None:
                     continue
@@ -438,7 +442,7 @@ class _Item:
             level = max(level, value)
         if weak and not counted:
             for hit in weak:
-                value, note = hit.entry.level or 0, hit.entry.note
+                value, note = hit[2].level or 0, hit[2].note
                 mod = self.modifier_for(hit, modifiers) if modifiers else None
                 if mod is not None and (changed := self.modified(hit, value, note, mod))[0] is None:
                     continue
@@ -452,16 +456,16 @@ class _Item:
         """A sports cue, unless weapons or soldiers show the item is not about sport."""
         sport = None
         for hit in self.hits:
-            tags = hit.entry.tags
+            tags = hit[2].tags
             if ("munition" in tags or "military_cue" in tags) and "soft" not in tags:
                 return None
-            if sport is None and "sport" in hit.entry.tags:
+            if sport is None and "sport" in hit[2].tags:
                 sport = hit
         return sport
 
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
         """The level a word has in its sentence, before modifiers."""
-        entry, tags = hit.entry, hit.entry.tags
+        entry, tags = hit[2], hit[2].tags
         level, note = entry.level or 0, entry.note
         if entry.pair:
             partner = None
@@ -472,10 +476,10 @@ class _Item:
                 if "gunfire" in tags and (actor := self.actor_before(hit)) is not None:
                     return 3, f"{actor.text} {self.text(hit)}: gunfire or shelling"
                 if "threat_verb" in tags:  # "vows to keep targeting ships": only as a threat
-                    hit.threat_only = True
+                    self.threat_only.add(hit[0])
                     return 2, note
                 return (level or None), note
-            if "munition" in partner.entry.tags:
+            if "munition" in partner[2].tags:
                 return self.weapon_used(hit, partner)
             level = entry.pair_level
             note = entry.pair_note or f"{self.text(hit)} ({self.text(partner)}): {note}"
@@ -497,7 +501,7 @@ class _Item:
         if (
             ("casualty" in tags or "blast" in tags)
             and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None
-            and not ("gunfire" in cue.entry.tags and self.actor_before(cue))
+            and not ("gunfire" in cue[2].tags and self.actor_before(cue))
             and not self.violence_near(hit)
         ):
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
@@ -537,15 +541,15 @@ class _Item:
 
     def weapon_used(self, hit: _Hit, munition: _Hit) -> tuple[int | None, str]:
         """A verb next to a weapon: test, space launch, large salvo or attack."""
-        munition.consumed = True
+        self.consumed.add(munition[0])
         if (space := self.near(hit, "space")) is not None:
             self.add(space, "modifier", "space", "a space launch, not a weapon")
             return 0, "space launch"
-        if (cue := self.near(hit, "test")) is not None or "test" in munition.entry.tags:
+        if (cue := self.near(hit, "test")) is not None or "test" in munition[2].tags:
             self.add(cue or munition, "modifier", "test", "fired as a test, not at a target")
             return 2, "missile launch or test: coercion short of force"
         weapon = self.text(munition)
-        if _SALVO.search(self.joined, max(0, munition.start - 24), munition.start):
+        if _SALVO.search(self.joined, max(0, munition[0] - 24), munition[0]):
             count = self._count(munition, before=3, after=0)
             if count >= self.engine.salvo_major:
                 return 4, f"a salvo of {count}+ {weapon}: a large attack"
@@ -559,7 +563,7 @@ class _Item:
         tagged = self.tagged
         if _FORCE_CONTEXT.isdisjoint(tagged):
             return level, note
-        if "exercise" in tagged and "casualty" not in hit.entry.tags:
+        if "exercise" in tagged and "casualty" not in hit[2].tags:
             drill = self.near(hit, "exercise", 6)
             if drill is not None and not self.ends_between(*_between(drill, hit)):
                 word = self.text(hit)
@@ -570,7 +574,7 @@ class _Item:
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
-            elif "capture" in hit.entry.tags and self.near(hit, "territory", 3) is not None:
+            elif "capture" in hit[2].tags and self.near(hit, "territory", 3) is not None:
                 level, note = 4, "a town or city taken: ground offensive"
         if (site := self.near(hit, "nuclear_site")) is not None:
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
@@ -579,42 +583,42 @@ class _Item:
     def _count(self, hit: _Hit, before: int, after: int) -> int:
         """A count next to `hit`, read in its own field (the nearest number wins)."""
         sep = self.offset - 2
-        lo, hi = (0, sep) if hit.start < sep else (sep + 1, len(self.joined))
-        lo = max(lo, hit.start - _CHARS_PER_WORD * before)
-        hi = min(hi, hit.stop + _CHARS_PER_WORD * after)
-        head = self.joined[lo : hit.start].split()
-        return count_near([*head, *self.joined[hit.start : hi].split()], len(head), before, after)
+        lo, hi = (0, sep) if hit[0] < sep else (sep + 1, len(self.joined))
+        lo = max(lo, hit[0] - _CHARS_PER_WORD * before)
+        hi = min(hi, hit[1] + _CHARS_PER_WORD * after)
+        head = self.joined[lo : hit[0]].split()
+        return count_near([*head, *self.joined[hit[0] : hi].split()], len(head), before, after)
 
     def modified(self, hit: _Hit, value: int, note: str, mod: _Hit) -> tuple[int | None, str]:
         """Apply a modifier's effect; None means the word no longer counts."""
-        effect, word = mod.entry.effect, self.text(hit)
-        self.add(mod, "modifier", effect, mod.entry.note)
-        if hit.entry.deescalation:
+        effect, word = mod[2].effect, self.text(hit)
+        self.add(mod, "modifier", effect, mod[2].note)
+        if hit[2].deescalation:
             if effect in _CANCELS_PEACE:
                 return 1, f"'{word}' rejected or failed: friction"
             return value, note
-        if hit.threat_only or "threat_only" in hit.entry.tags:
+        if hit[0] in self.threat_only or "threat_only" in hit[2].tags:
             if effect != "threat":
                 return None, ""
             if (
-                hit.threat_only
-                and "announce" in mod.entry.tags
+                hit[0] in self.threat_only
+                and "announce" in mod[2].tags
                 and "military_cue" not in self.tagged
             ):
                 return None, ""  # "tariffs to fall", "inflation will hit 5%": no armed actor
             return 2, f"threatened '{word}': explicit threat"
         if effect == "threat":
-            if "nuclear" in hit.entry.tags:
+            if "nuclear" in hit[2].tags:
                 return 5, f"explicit nuclear threat ('{word}')"
             return 2, f"threatened '{word}': explicit threat, not an act"
         if effect == "hypothetical":
-            if "nuclear_use" in hit.entry.tags and self.near(hit, "assessment") is None:
+            if "nuclear_use" in hit[2].tags and self.near(hit, "assessment") is None:
                 return 5, f"nuclear use held out as a possibility ('{word}'): a nuclear threat"
             return 1, f"'{word}' is hypothetical or predicted, not happening"
         if effect == "delivery":
-            if "nuclear" in hit.entry.tags:
+            if "nuclear" in hit[2].tags:
                 return value, note  # nuclear arms moved or doctrine approved: still nuclear
             return 2, f"'{word}' supplied, not used: arms delivery"
-        if "nuclear" in hit.entry.tags and effect != "commemoration":
+        if "nuclear" in hit[2].tags and effect != "commemoration":
             return 1, f"'{word}' mentioned, not threatened: nuclear rhetoric"
         return None, ""  # negated, prevented, commemorated, denied, warned against

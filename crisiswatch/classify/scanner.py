@@ -22,7 +22,6 @@ own way, blind to the other side's phrases:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 SEP = " \x01 "  # between title and summary: no phrase can span it
@@ -41,15 +40,9 @@ CUE = "cue"  # only context for the rules ("Atlanta" for Georgia)
 Candidate = tuple[int, int, int]
 
 
-@dataclass(slots=True)
-class Hit:
-    """A level phrase found in the joined text."""
-
-    start: int  # span of the phrase in the joined, normalised text
-    stop: int
-    entry: Any  # rules.Entry
-    threat_only: bool = False  # counts only inside a threat (set by context_level)
-    consumed: bool = False  # a weapon already explained by its verb (set by weapon_used)
+# A level phrase found in the joined text: (start, stop, entry), where entry is
+# a rules.Entry. A plain tuple: one is made for nearly every phrase found.
+Hit = tuple[int, int, Any]
 
 
 def joined_text(folded_title: str, folded_summary: str) -> str:
@@ -94,15 +87,15 @@ def scan(
         # ("strikes a deal" over "strikes"); of equal ones, the first.
         if last_stop > start:
             keep = len(hits)
-            while keep and hits[keep - 1].stop > start:
-                if size <= hits[keep - 1].stop - hits[keep - 1].start:
+            while keep and hits[keep - 1][1] > start:
+                if size <= hits[keep - 1][1] - hits[keep - 1][0]:
                     break  # overlaps a hit at least as long: drop it
                 keep -= 1
             else:
                 del hits[keep:]  # the shorter hits it overlaps
-                hits.append(Hit(start, end, entry))
+                hits.append((start, end, entry))
                 last_stop = end
         else:
-            hits.append(Hit(start, end, entry))
+            hits.append((start, end, entry))
             last_stop = end
     return hits
