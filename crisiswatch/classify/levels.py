@@ -68,7 +68,9 @@ _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
 _OBJECT_STARTS = frozenset(
     ("the", "a", "an", "its", "their", "his", "her", "more", "years", "decades", "months",
-     "weeks", "two", "three", "hostilities", "fighting")
+     "weeks", "two", "three", "hostilities", "fighting", "border", "conflict", "war", "violence",
+     "crisis", "standoff", "row", "feud", "dispute", "tensions", "clashes", "blockade", "siege",
+     "occupation")
 )  # fmt: skip
 
 
@@ -467,6 +469,12 @@ class _Item:
         """The level a word has in its sentence, before modifiers."""
         entry, tags = hit[2], hit[2].tags
         level, note = entry.level or 0, entry.note
+        if (
+            "disaster_sense" in tags
+            and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None
+            and self.near(hit, "military_cue") is None
+        ):  # "tsunami warning", "roads cut off by floods": nature, not a rival
+            return 0, f"'{self.text(hit)}' next to a disaster ('{self.text(cue)}'), not a rival"
         if entry.pair:
             partner = None
             for tag in entry.pair:
@@ -512,6 +520,12 @@ class _Item:
                 return 4, f"{count}+ killed: mass-casualty violence"
             if level == 0 and "natural" not in tags:
                 cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
+                if cue is None and "disaster" not in self.tagged:
+                    # "Protesters demand his exit; seven found dead": with no disaster in
+                    # the item, a crowd or armed men anywhere in it explain the deaths.
+                    cue = next(iter(self.tagged.get("protest_cue", ())), None) or next(
+                        iter(self.tagged.get("military_cue", ())), None
+                    )
                 if cue is not None:
                     return 3, f"deaths with '{self.text(cue)}': deadly violence"
         if (
@@ -524,12 +538,6 @@ class _Item:
             return 2, f"{self.text(hit)} on computers ('{self.text(cue)}'): a cyberattack"
         if "force" in tags and level >= 3:
             return self.force_level(hit, level, note)
-        if (
-            "advisory" in tags
-            and (cue := self.near(hit, "disaster")) is not None
-            and self.near(hit, "military_cue") is None
-        ):
-            return 0, f"a warning about a disaster ('{self.text(cue)}'), not at a rival"
         if "nuclear" in tags and (cue := self.near(hit, "assessment")) is not None:
             return (
                 1,

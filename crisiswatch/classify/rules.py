@@ -63,13 +63,13 @@ _NEEDS: dict[str, frozenset[str]] = {
     "cyberable": frozenset({"cyber"}),
     "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
     "nuclear": frozenset({"assessment"}),
-    "advisory": frozenset({"disaster"}),
+    "disaster_sense": frozenset({"disaster"}),
     "arguable": frozenset({"argument"}),
 }
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
-    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "advisory", "arguable"}
+    | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "disaster_sense", "arguable"}
 )
 
 
@@ -149,9 +149,10 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                 cues=tuple(sorted(entry.tags & SOUGHT_TAGS)),
                 needs=needs,
                 always=bool(entry.pair) or "counted" in entry.tags,
-                # A threat and a hypothesis rank alike: the outermost (first) one decides,
-                # so "warns it is ready to strike" is a threat, "may be ready to" is not.
-                rank=min(RANK[entry.effect], RANK["threat"]) if entry.effect in RANK else 99,
+                # A supply, a threat and a hypothesis rank alike: the outermost (first)
+                # one decides, so "warns it is ready to strike" is a threat, "may be ready
+                # to" is not, and "urges allies to speed up deliveries of arms" is a plea.
+                rank=min(RANK[entry.effect], RANK["delivery"]) if entry.effect in RANK else 99,
             )
             for tag in (*entry.pair, *([entry.requires] if entry.requires else [])):
                 if tag not in SOUGHT_TAGS:
