@@ -24,6 +24,7 @@ import asyncio
 import hashlib
 import os
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -423,6 +424,7 @@ async def stall_bench(feeds: int, verbose: bool = False) -> dict[str, float]:
             figures["worst UI work in one loop turn ms"] = worst_cpu * 1000
             figures["worst wait for a CPU in a turn ms"] = worst_wait * 1000
             figures["rss peak MB"] = rss_mb()[1]
+    shutil.rmtree(folder, ignore_errors=True)
     return figures
 
 
