@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -306,57 +305,3 @@ class Collector:
         if nxt is None:
             return 60.0
         return min(max((from_iso(nxt) - utcnow()).total_seconds(), 1.0), 300.0)
-
-
-class BackgroundCollector:
-    """A Collector on its own thread and event loop, for the dashboard.
-
-    The UI's loop never waits on network, parsing or the database: it calls
-    `poll_now()` / `stop()` and hears back through callbacks, which run on the
-    collector's thread (a Textual app forwards them with `call_from_thread`).
-    """
-
-    def __init__(self, collector: Collector) -> None:
-        self.collector = collector
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._wake: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self.error: str | None = None
-        self._thread = threading.Thread(
-            target=self._main, name="crisiswatch-collector", daemon=True
-        )
-
-    def start(self) -> BackgroundCollector:
-        self._thread.start()
-        self._ready.wait(timeout=10)
-        return self
-
-    def _main(self) -> None:
-        try:
-            asyncio.run(self._run())
-        except Exception as exc:  # report, never kill the dashboard
-            self.error = str(exc)
-            self._ready.set()
-
-    async def _run(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        self._wake = asyncio.Event()
-        self._ready.set()
-        async with self.collector as collector:
-            await collector.run(self._stop, self._wake)
-
-    def poll_now(self) -> None:
-        if self._loop is not None and self._wake is not None:
-            self._loop.call_soon_threadsafe(self._wake.set)
-
-    def stop(self, timeout: float = 10.0) -> None:
-        if self._loop is not None and self._stop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop already closed
-                self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
