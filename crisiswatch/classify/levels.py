@@ -497,6 +497,8 @@ class _Item:
         elif "munition" in tags and (trade := self.near(hit, "business")) is not None:
             self.add(trade, "modifier", "business", "a product or market, not a weapon in use")
             return 0, "a product, not a weapon in use"
+        if "civil_sense" in tags and (trade := self.near(hit, "business")) is not None:
+            return 0, f"'{self.text(hit)}' in a business story ('{self.text(trade)}'): civilian"
         if "labour" in tags:
             if self.near(hit, "strike_object", 2, before=False) is not None:
                 return None, ""  # "strikes a deal", "strikes an upbeat tone"

@@ -64,12 +64,14 @@ _NEEDS: dict[str, frozenset[str]] = {
     "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
     "nuclear": frozenset({"assessment"}),
     "disaster_sense": frozenset({"disaster"}),
+    "civil_sense": frozenset({"business"}),
     "arguable": frozenset({"argument"}),
 }
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
     | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "disaster_sense", "arguable"}
+    | {"civil_sense"}
 )
 
 
