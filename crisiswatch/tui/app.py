@@ -217,7 +217,7 @@ class CrisisApp(App[None]):
         alerts: list[StoredItem] = []
         if self.toast_rowid >= 0 and top > self.toast_rowid:
             targets = self.watched or self.countries
-            alerts = new_alerts(store, self.toast_rowid, targets, self.config.alert_level)
+            alerts = new_alerts(store, self.toast_rowid, targets, self.config.alert_level, now)
         return Refresh(top, feeds, overview, alerts)
 
     def _apply(self, result: Refresh) -> None:

@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crisiswatch.index import WINDOW, IndexReading, hourly_weights, reading
-from crisiswatch.models import FeedHealth, from_iso
+from crisiswatch.models import FeedHealth, from_iso, to_iso
 from crisiswatch.store import Cursor, Store, StoredItem
 from crisiswatch.tui.names import country_name
 
 WATCHLIST_KEY = "dashboard.watchlist"
 SOURCE_WINDOW = timedelta(days=7)  # a feed that covered a country this recently is "its source"
 AUTO_COUNTRIES = 12
+TOAST_WINDOW = timedelta(hours=6)  # older reports reach the panels without a toast
 PAGE = 100
 
 
@@ -207,12 +208,19 @@ def load_overview(
 
 
 def new_alerts(
-    store: Store, after_rowid: int, countries: Sequence[str], alert_level: int
+    store: Store, after_rowid: int, countries: Sequence[str], alert_level: int, now: datetime
 ) -> list[StoredItem]:
-    """Items written since a rowid that deserve a toast: watched and at the alert level."""
+    """Items written since a rowid that deserve a toast: watched, at the alert level, and
+    recent. A feed's backlog (first poll, or back after an outage) is stored as new rows,
+    but a days-old report is not breaking news: it goes to the panels without a toast."""
     wanted = set(countries)
+    recent = to_iso(now - TOAST_WINDOW)
     fresh = store.new_items_since(after_rowid, limit=500)
-    return [it for it in fresh if it.level >= alert_level and wanted.intersection(it.actors)]
+    return [
+        it
+        for it in fresh
+        if it.level >= alert_level and it.published >= recent and wanted.intersection(it.actors)
+    ]
 
 
 def load_country(store: Store, code: str, now: datetime, *, min_level: int = 0) -> CountryData:

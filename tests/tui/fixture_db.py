@@ -165,11 +165,19 @@ def build_db(path: Path, *, extra_ukraine: int = 0) -> Config:
     return Config(source=path.with_suffix(".toml"), feeds=FEEDS, db_path=path, watch=WATCH)
 
 
-def add_live_item(path: Path, key: str, title: str, *, level: int, actors: tuple[str, ...]) -> None:
+def add_live_item(
+    path: Path,
+    key: str,
+    title: str,
+    *,
+    level: int,
+    actors: tuple[str, ...],
+    minutes_ago: float = 0.5,
+) -> None:
     """Another writer's connection adds one item, as a separate collector would."""
     store = Store(path)
     feed = FEEDS[0]
     feed_id = {row.url: row.id for row in store.due_feeds(FIXED_NOW, [feed.url])}[feed.url]
-    pair = make_pair(feed, key, title, minutes_ago=0.5, actors=actors, level=level)
+    pair = make_pair(feed, key, title, minutes_ago=minutes_ago, actors=actors, level=level)
     store.add_items(feed_id, [pair], seen=FIXED_NOW)
     store.close()

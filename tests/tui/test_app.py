@@ -232,6 +232,24 @@ async def test_live_rows_from_another_writer_appear_and_toast(config: Config) ->
         assert app.screen.focused is iran  # nothing stole focus
 
 
+async def test_a_late_backlog_reaches_the_panels_without_a_toast(config: Config) -> None:
+    """A report published two days ago but stored now is history, not breaking news."""
+    app = make_app(config, tick=0.2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        add_live_item(
+            config.db_path,
+            "late-1",
+            "Old strike on Tabriz",
+            level=5,
+            actors=("IRN",),
+            minutes_ago=60 * 48,
+        )
+        add_live_item(config.db_path, "live-2", "New strike on Tabriz", level=4, actors=("IRN",))
+        await wait_for(pilot, lambda: any("New strike" in n.message for n in app._notifications))
+        assert not any("Old strike" in n.message or "more" in n.message for n in app._notifications)
+
+
 async def test_pause_holds_the_view_until_resumed(config: Config) -> None:
     app = make_app(config, tick=0.2)
     async with app.run_test(size=(120, 40)) as pilot:
