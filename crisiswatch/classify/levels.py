@@ -63,6 +63,8 @@ _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nucl
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
+# After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
+_VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -314,6 +316,8 @@ class _Item:
                 continue
             if b - a > _CHARS_PER_WORD * (reach + 1) or self.gap(a, b) > reach:
                 continue
+            if "participle_only" in entry.tags and not self.text(hit).endswith("ed"):
+                continue  # "frees kidnapped soldiers", but not "released footage of strikes"
             if a == mod[1] and "announce" in entry.tags and self._participle_after_verb(a, hit):
                 continue  # "orders troops to rescue abducted girls": the abduction happened
             if self.ends_between(a, b) or (a == mod[1] and self._broken(mod, hit)):
@@ -349,6 +353,10 @@ class _Item:
 
     def asked_note(self, hit: _Hit) -> str:
         return f"'{self.text(hit)}' asked about, not reported as happening"
+
+    def _next_word(self, hit: _Hit) -> str:
+        rest = self.joined[hit[1] : hit[1] + 24].split(None, 1)
+        return rest[0] if rest else ""
 
     def _participle_after_verb(self, a: int, hit: _Hit) -> bool:
         """Is `hit` a past participle right after another verb ("to rescue abducted")?
@@ -481,7 +489,11 @@ class _Item:
                 if (partner := self.near(hit, tag, entry.pair_window)) is not None:
                     break
             if partner is None:
-                if "gunfire" in tags and (actor := self.actor_before(hit)) is not None:
+                if (
+                    "gunfire" in tags
+                    and (actor := self.actor_before(hit)) is not None
+                    and self._next_word(hit) not in _VERBAL_LINKS
+                ):  # "Tripoli clashes", "Israeli fire"; not "Russia clashes with the West"
                     return 3, f"{actor.text} {self.text(hit)}: gunfire or shelling"
                 if "threat_verb" in tags:  # "vows to keep targeting ships": only as a threat
                     self.threat_only.add(hit[0])
