@@ -23,10 +23,20 @@ _NOT_COUNTS = frozenset(
      "million", "bn", "m", "am", "pm", "th", "st", "nd", "rd")
 )  # fmt: skip
 _NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in", "of"})
+# A number right before these counts weapons, not the dead ("34 killed when two missiles hit").
+WEAPON_NOUNS = frozenset(
+    ("missile", "missiles", "ballistic", "cruise", "hypersonic", "drone", "drones", "rocket",
+     "rockets", "shells", "bombs", "bomb", "strikes", "warplanes", "jets", "tanks", "grenades")
+)  # fmt: skip
 
 
-def count_near(words: list[str], at: int, before: int, after: int) -> int:
-    """The count nearest to words[at] ("41", "dozens", "1 200"), 0 if there is none."""
+def count_near(
+    words: list[str], at: int, before: int, after: int, not_before: frozenset[str] = frozenset()
+) -> int:
+    """The count nearest to words[at] ("41", "dozens", "1 200"), 0 if there is none.
+
+    A number followed by a word in `not_before` counts something else and is skipped.
+    """
     best, best_distance = 0, 99
     for i in range(max(0, at - before), min(len(words), at + after + 1)):
         word = words[i]
@@ -37,7 +47,7 @@ def count_near(words: list[str], at: int, before: int, after: int) -> int:
             while j < len(words) and len(words[j]) == 3 and words[j].isdigit():
                 value, j = value * 1000 + int(words[j]), j + 1  # "1,200" reads "1 200"
             if (len(word) == 4 and 1900 <= value <= 2100) or (
-                j < len(words) and words[j] in _NOT_COUNTS
+                j < len(words) and (words[j] in _NOT_COUNTS or words[j] in not_before)
             ):
                 continue
         elif word in _NUMBER_WORDS:
@@ -46,6 +56,8 @@ def count_near(words: list[str], at: int, before: int, after: int) -> int:
                 value = 12 * _NUMBER_WORDS[words[i - 1]]
             elif word in _UNITS and i > 0 and words[i - 1] in _TENS:
                 value += _NUMBER_WORDS[words[i - 1]]  # "twenty-six" reads "twenty six"
+            if i + 1 < len(words) and words[i + 1] in not_before:
+                continue
         else:
             continue
         if abs(i - at) < best_distance:

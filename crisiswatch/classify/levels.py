@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from crisiswatch.classify.counts import count_near
+from crisiswatch.classify.counts import WEAPON_NOUNS, count_near
 from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.classify.rules import (
     NORMALISE,
@@ -529,7 +529,8 @@ class _Item:
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
             return 0, "deaths from a disaster or accident, not conflict"
         if "counted" in tags:
-            count = self._count(hit, before=6, after=12 if "toll" in tags else 4)
+            after = 12 if "toll" in tags else 4
+            count = self._count(hit, before=6, after=after, not_before=WEAPON_NOUNS)
             if count >= self.engine.casualty_major:
                 return 4, f"{count}+ killed: mass-casualty violence"
             if level == 0 and "natural" not in tags:
@@ -602,14 +603,17 @@ class _Item:
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
 
-    def _count(self, hit: _Hit, before: int, after: int) -> int:
+    def _count(
+        self, hit: _Hit, before: int, after: int, not_before: frozenset[str] = frozenset()
+    ) -> int:
         """A count next to `hit`, read in its own field (the nearest number wins)."""
         sep = self.offset - 2
         lo, hi = (0, sep) if hit[0] < sep else (sep + 1, len(self.joined))
         lo = max(lo, hit[0] - _CHARS_PER_WORD * before)
         hi = min(hi, hit[1] + _CHARS_PER_WORD * after)
         head = self.joined[lo : hit[0]].split()
-        return count_near([*head, *self.joined[hit[0] : hi].split()], len(head), before, after)
+        words = [*head, *self.joined[hit[0] : hi].split()]
+        return count_near(words, len(head), before, after, not_before)
 
     def modified(self, hit: _Hit, value: int, note: str, mod: _Hit) -> tuple[int | None, str]:
         """Apply a modifier's effect; None means the word no longer counts."""
