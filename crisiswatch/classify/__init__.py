@@ -159,8 +159,12 @@ class Classifier:
             level, deescalation, level_evidence = self._levels.assess(
                 title, summary, actor_evidence
             )
+        if len(actor_evidence) > 1:  # all of it is actor evidence
+            codes: tuple[str, ...] = tuple(sorted({e.value for e in actor_evidence}))
+        else:
+            codes = (actor_evidence[0].value,) if actor_evidence else ()
         return _classification(
-            tuple(sorted({e.value for e in actor_evidence})),  # all actor evidence here
+            codes,
             level,
             deescalation,
             (*actor_evidence, *level_evidence),

@@ -24,7 +24,16 @@ import re
 from collections.abc import Sequence
 
 from crisiswatch.classify.counts import WEAPON_NOUNS, count_near
-from crisiswatch.classify.evidence import make_evidence
+from crisiswatch.classify.evidence import (
+    _SET_END,
+    _SET_FIELD,
+    _SET_KIND,
+    _SET_NOTE,
+    _SET_START,
+    _SET_TEXT,
+    _SET_VALUE,
+    make_evidence,
+)
 from crisiswatch.classify.rules import (
     NORMALISE,
     RULES_FILE,
@@ -65,6 +74,7 @@ _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
+_new = object.__new__
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -237,7 +247,16 @@ class _Item:
         else:
             field, text, start = "summary", self.summary, at - self.offset
         end = start + hit[1] - at
-        self.evidence.append(make_evidence(field, start, end, text[start:end], kind, value, note))
+        # make_evidence, inlined: this runs for nearly every word that counts.
+        evidence = _new(Evidence)
+        _SET_FIELD(evidence, field)
+        _SET_START(evidence, start)
+        _SET_END(evidence, end)
+        _SET_TEXT(evidence, text[start:end])
+        _SET_KIND(evidence, kind)
+        _SET_VALUE(evidence, value)
+        _SET_NOTE(evidence, note)
+        self.evidence.append(evidence)
 
     # -- context -----------------------------------------------------------------------
 
