@@ -417,36 +417,42 @@ class ActorMatcher:
         Sudan" over "Sudan", an [ignore] phrase over the country inside it).
         """
         evidence: list[Evidence] = []
-        entries = self._entries
-        for name, text, candidates in (
-            ("title", title, title_candidates),
-            ("summary", summary, summary_candidates),
-        ):
-            if not candidates:
-                continue
-            if len(candidates) > 1:
-                candidates.sort()
-            field_: _Field | None = None
-            reached = -1
-            for start, negative_length, index in candidates:
-                if start < reached:
-                    continue
-                end = reached = start - negative_length
-                entry = entries[index]
-                if entry.kind != _ACTOR:
-                    continue  # an [ignore] phrase: it only hides what it overlaps
-                if entry.trailing_dot and text[end : end + 1] == ".":
-                    end += 1
-                if entry.rule is None:
-                    phrase, note = text[start:end], entry.note
-                    for code in entry.codes:
-                        made = make_evidence(name, start, end, phrase, "actor", code, note)
-                        evidence.append(made)
-                    continue
-                if field_ is None:
-                    field_ = _Field(name, text)
-                evidence.extend(self._resolve(field_, start, end, entry, cues))
+        if title_candidates:
+            self._field_evidence("title", title, title_candidates, cues, evidence)
+        if summary_candidates:
+            self._field_evidence("summary", summary, summary_candidates, cues, evidence)
         return evidence
+
+    def _field_evidence(
+        self,
+        name: str,
+        text: str,
+        candidates: list[Candidate],
+        cues: set[int],
+        evidence: list[Evidence],
+    ) -> None:
+        entries = self._entries
+        if len(candidates) > 1:
+            candidates.sort()
+        field_: _Field | None = None
+        reached = -1
+        for start, negative_length, index in candidates:
+            if start < reached:
+                continue
+            end = reached = start - negative_length
+            entry = entries[index]
+            if entry.kind != _ACTOR:
+                continue  # an [ignore] phrase: it only hides what it overlaps
+            if entry.trailing_dot and text[end : end + 1] == ".":
+                end += 1
+            if entry.rule is None:
+                phrase, note = text[start:end], entry.note
+                for code in entry.codes:
+                    evidence.append(make_evidence(name, start, end, phrase, "actor", code, note))
+                continue
+            if field_ is None:
+                field_ = _Field(name, text)
+            evidence.extend(self._resolve(field_, start, end, entry, cues))
 
     @staticmethod
     def actors(evidence: Iterable[Evidence]) -> tuple[str, ...]:

@@ -408,6 +408,7 @@ class _Item:
         sport = self._sport() if "sport" in present else None
         level, deescalation, weak, counted = 0, False, [], False
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
+        add = self.add
         for hit in self.ordered:
             if hit[0] in consumed:
                 continue
@@ -426,7 +427,7 @@ class _Item:
                         value, note = 1, self.asked_note(hit)
                 counted = True
                 if value:  # routine words ("budget") explain nothing
-                    self.add(hit, "level", _LEVEL_TEXT[value], note)
+                    add(hit, "level", _LEVEL_TEXT[value], note)
                     if value > level:
                         level = value
                 continue
