@@ -14,10 +14,10 @@ from crisiswatch.models import Evidence
 assert tuple(Evidence.__dataclass_fields__) == (
     "field", "start", "end", "text", "kind", "value", "note"
 ), "Evidence changed: update make_evidence"  # fmt: skip
-_SET_FIELD, _SET_START, _SET_END, _SET_TEXT = (
+SET_FIELD, SET_START, SET_END, SET_TEXT = (
     Evidence.field.__set__, Evidence.start.__set__, Evidence.end.__set__, Evidence.text.__set__
 )  # fmt: skip
-_SET_KIND, _SET_VALUE, _SET_NOTE = (
+SET_KIND, SET_VALUE, SET_NOTE = (
     Evidence.kind.__set__, Evidence.value.__set__, Evidence.note.__set__
 )  # fmt: skip
 
@@ -27,11 +27,11 @@ def make_evidence(
 ) -> Evidence:
     """The same as Evidence(field, start, end, text, kind, value, note), built faster."""
     evidence = object.__new__(Evidence)
-    _SET_FIELD(evidence, field)
-    _SET_START(evidence, start)
-    _SET_END(evidence, end)
-    _SET_TEXT(evidence, text)
-    _SET_KIND(evidence, kind)
-    _SET_VALUE(evidence, value)
-    _SET_NOTE(evidence, note)
+    SET_FIELD(evidence, field)
+    SET_START(evidence, start)
+    SET_END(evidence, end)
+    SET_TEXT(evidence, text)
+    SET_KIND(evidence, kind)
+    SET_VALUE(evidence, value)
+    SET_NOTE(evidence, note)
     return evidence

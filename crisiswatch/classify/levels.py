@@ -2,8 +2,8 @@
 
 All words live in `data/levels.toml` (loaded by `rules.py`); this module only
 knows the mechanics, and `counts.py` reads the numbers.
-One Aho-Corasick pass over the normalised title and summary finds every
-phrase; overlapping hits keep the longest (so "strikes a deal" beats
+One Aho-Corasick pass over the normalised title and summary (`scanner.py`)
+finds every phrase; overlapping hits keep the longest (so "strikes a deal" beats
 "strikes"). Then a few context rules run over the handful of hits:
 
 - cues that change a word's meaning in its sentence (a sports report, a labour
@@ -25,13 +25,13 @@ from collections.abc import Sequence
 
 from crisiswatch.classify.counts import WEAPON_NOUNS, count_near
 from crisiswatch.classify.evidence import (
-    _SET_END,
-    _SET_FIELD,
-    _SET_KIND,
-    _SET_NOTE,
-    _SET_START,
-    _SET_TEXT,
-    _SET_VALUE,
+    SET_END,
+    SET_FIELD,
+    SET_KIND,
+    SET_NOTE,
+    SET_START,
+    SET_TEXT,
+    SET_VALUE,
     make_evidence,
 )
 from crisiswatch.classify.rules import (
@@ -68,13 +68,13 @@ _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out 
 _DASHES = frozenset("-\u2013\u2014")
 
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
+_new = object.__new__  # with the SET_* setters: make_evidence, inlined in _Item.add
 _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
-_new = object.__new__
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -249,13 +249,13 @@ class _Item:
         end = start + hit[1] - at
         # make_evidence, inlined: this runs for nearly every word that counts.
         evidence = _new(Evidence)
-        _SET_FIELD(evidence, field)
-        _SET_START(evidence, start)
-        _SET_END(evidence, end)
-        _SET_TEXT(evidence, text[start:end])
-        _SET_KIND(evidence, kind)
-        _SET_VALUE(evidence, value)
-        _SET_NOTE(evidence, note)
+        SET_FIELD(evidence, field)
+        SET_START(evidence, start)
+        SET_END(evidence, end)
+        SET_TEXT(evidence, text[start:end])
+        SET_KIND(evidence, kind)
+        SET_VALUE(evidence, value)
+        SET_NOTE(evidence, note)
         self.evidence.append(evidence)
 
     # -- context -----------------------------------------------------------------------
