@@ -63,6 +63,7 @@ __all__ = [
 _PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
 _SENTENCE_MARKS = frozenset(".;!?")
 _SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
+_WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
 _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
 _DASHES = frozenset("-\u2013\u2014")
@@ -75,6 +76,7 @@ _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
+_REMAINS = frozenset(("bodies", "remains", "dead"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -337,6 +339,8 @@ class _Item:
                 continue
             if "participle_only" in entry.tags and not self.text(hit).endswith("ed"):
                 continue  # "frees kidnapped soldiers", but not "released footage of strikes"
+            if "bodies_only" in entry.tags and self.text(hit) not in _REMAINS:
+                continue  # "returns 1,000 bodies", but not "returns fire"
             if a == mod[1] and "announce" in entry.tags and self._participle_after_verb(a, hit):
                 continue  # "orders troops to rescue abducted girls": the abduction happened
             if self.ends_between(a, b) or (a == mod[1] and self._broken(mod, hit)):
@@ -366,9 +370,17 @@ class _Item:
         """Is the hit inside a question ("Will Iran retaliate?")?"""
         if self.original is None:
             self.original = " " + self.title + SEP + self.summary + " "
-        end = self.offset - 2 if hit[0] < self.offset else len(self.original)
-        match = _SENTENCE_END.search(self.original, hit[1], end)
-        return match is not None and match.group() == "?"
+        text = self.original
+        end = self.offset - 2 if hit[0] < self.offset else len(text)
+        match = _SENTENCE_END.search(text, hit[1], end)
+        if match is None or match.group() != "?":
+            return False
+        # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":
+        # a wh-question takes the act as given; "Will Israel strike Iran?" does not.
+        begin = self.offset if hit[0] >= self.offset else 0
+        for mark in _SENTENCE_END.finditer(text, begin, hit[0]):
+            begin = mark.end()
+        return _WH_QUESTION.search(text, begin, hit[0]) is None
 
     def asked_note(self, hit: _Hit) -> str:
         return f"'{self.text(hit)}' asked about, not reported as happening"
@@ -478,6 +490,8 @@ class _Item:
                     continue
                 if mod is not None:
                     value, note = changed  # type: ignore[assignment]
+                if value >= 2 and asking and self.asked(hit):
+                    value, note = 1, self.asked_note(hit)
                 self.add(hit, "level", str(value), note)
                 level = max(level, value)
         return level, deescalation, self.evidence
@@ -508,6 +522,8 @@ class _Item:
             for tag in entry.pair:
                 if (partner := self.near(hit, tag, entry.pair_window)) is not None:
                     break
+            if partner is not None and "disaster" in tags and "casualty" in partner[2].tags:
+                partner = None  # "Storm Ciaran kills 7": the dead do not make it an assault
             if partner is None:
                 if (
                     "gunfire" in tags
