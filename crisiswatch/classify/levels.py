@@ -594,6 +594,8 @@ class _Item:
                 1,
                 f"'{self.text(hit)}' in a study or analysis ('{self.text(cue)}'), not a threat",
             )
+        if "blast" in tags and (space := self.near(hit, "space")) is not None:
+            return 0, f"a launch failure ('{self.text(space)}'), not an attack"
         if "blast" in tags and (site := self.near(hit, "nuclear_site")) is not None:
             return 5, f"explosion on or at a nuclear site ('{self.text(site)}')"
         return level, note

@@ -59,7 +59,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
     "casualty": frozenset({"disaster"}),
-    "blast": frozenset({"disaster", "nuclear_site"}),
+    "blast": frozenset({"disaster", "nuclear_site", "space"}),
     "cyberable": frozenset({"cyber"}),
     "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
     "nuclear": frozenset({"assessment"}),
