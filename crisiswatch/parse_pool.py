@@ -113,7 +113,7 @@ def _start_context() -> Any:
         # Workers forked from a server that already imported the parser start in
         # milliseconds, which matters when a stuck worker has to be replaced.
         context.set_forkserver_preload(
-            ["crisiswatch.parse_pool", "crisiswatch.parse", "crisiswatch.classify"]
+            ["crisiswatch.parse_pool", "crisiswatch.parse", "crisiswatch.classify.warm"]
         )
         return context
     return multiprocessing.get_context("spawn")
