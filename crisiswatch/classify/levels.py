@@ -99,6 +99,30 @@ class LevelEngine:
         self.pair_window = int(settings.get("pair_window", 8))
         self.scale_window = int(settings.get("scale_window", 3))
         self._matches = self.rules.automaton.iter
+        # Framing by the title (see levels.toml): compiled once, read only when it can apply.
+        genres = "|".join(re.escape(g) for g in settings.get("frame_genres", ()))
+        tails = "|".join(re.escape(t) for t in settings.get("frame_retrospective", ()))
+        self.genre = re.compile(rf"(?i)\s*(?:{genres})\s*:\s") if genres else None
+        self.retrospective = (
+            re.compile(rf"(?i)[,:;\u2013\u2014]\s*((?:[\w-]+\s+)?(?:{tails}))\W*$")
+            if tails
+            else None
+        )
+        breach = "|".join(re.escape(b) for b in settings.get("frame_breach", ()))
+        self.breach = re.compile(rf"(?i)\b(?:{breach})") if breach else None
+        self.war_commerce = frozenset(settings.get("war_commerce", ()))
+        # "Ten years on, Mosul ...": the "... on" tails leading the title ("A year later:
+        # Israel strikes again" is news, so "later" does not lead).
+        leads = "|".join(
+            re.escape(t) for t in settings.get("frame_retrospective", ()) if t.endswith(" on")
+        )
+        self.retrospective_lead = (
+            re.compile(rf"(?i)((?:[\w-]+\s+)?(?:{leads}))\s*,") if leads else None
+        )
+        # The last words of the retrospective tails: a cheap test before the regex.
+        self.retro_ends = tuple(
+            {" " + t.split()[-1] for t in settings.get("frame_retrospective", ())}
+        )
 
     def assess(
         self,
@@ -419,6 +443,8 @@ class _Item:
         present = self.tagged
         sport = self._sport() if "sport" in present else None
         level, deescalation, weak, counted = 0, False, [], False
+        title_top = 0  # the highest level of the title's own words
+        offset = self.offset
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
         add = self.add
         for hit in self.ordered:
@@ -442,6 +468,8 @@ class _Item:
                     add(hit, "level", _LEVEL_TEXT[value], note)
                     if value > level:
                         level = value
+                    if value > title_top and hit[0] < offset:
+                        title_top = value
                 continue
             if "weak" in entry.tags:
                 weak.append(hit)
@@ -474,6 +502,8 @@ class _Item:
                 if value >= 2 and asking and self.asked(hit):
                     value, note = 1, self.asked_note(hit)
             counted = True
+            if hit[0] < offset and value > title_top:
+                title_top = value
             if entry.deescalation and value == 0:
                 deescalation = True
                 self.add(hit, "deescalation", "0", note)
@@ -485,6 +515,8 @@ class _Item:
         if weak and not counted:
             for hit in weak:
                 value, note = hit[2].level or 0, hit[2].note
+                if self.commercial_war(hit):
+                    continue
                 mod = self.modifier_for(hit, modifiers) if modifiers else None
                 if mod is not None and (changed := self.modified(hit, value, note, mod))[0] is None:
                     continue
@@ -494,7 +526,74 @@ class _Item:
                     value, note = 1, self.asked_note(hit)
                 self.add(hit, "level", str(value), note)
                 level = max(level, value)
+        title = self.title
+        if level and (
+            level > title_top
+            or ":" in title
+            or title.endswith(self.engine.retro_ends)
+            or " on," in title[:24]
+        ):
+            level = self.framed(level, title_top)
         return level, deescalation, self.evidence
+
+    def framed(self, level: int, title_top: int) -> int:
+        """The level as the title frames the item (see the frame_* settings).
+
+        Runs only when the summary raised the level above the title's, or the title
+        has a colon: a non-news genre ("Review: ...") or a retrospective ("..., five
+        years on") reports no event; a title whose event is a de-escalation or a test,
+        with no act of force in it, keeps the summary's force words as background.
+        """
+        engine, title = self.engine, self.title
+        if engine.genre is not None and ":" in title[:24] and engine.genre.match(title):
+            label = (1, 1 + title.index(":"), self.hits[0][2])
+            self.add(label, "modifier", "genre", "a non-news genre: no event reported")
+            return 0
+        if (
+            engine.retrospective is not None
+            and title.endswith(engine.retro_ends)
+            and (match := engine.retrospective.search(title)) is not None
+        ) or (
+            engine.retrospective_lead is not None
+            and (match := engine.retrospective_lead.match(title)) is not None
+        ):
+            tail = (1 + match.start(1), 1 + match.end(1), self.hits[0][2])
+            self.add(tail, "modifier", "commemoration", "a retrospective: history, not news")
+            return 0
+        if level <= title_top or title_top >= 3:
+            return level
+        frame = None  # the title's event: a de-escalation that stands, or a test or drill
+        for hit in self.hits:
+            if hit[0] >= self.offset:
+                break
+            entry = hit[2]
+            if entry.deescalation and any(
+                e.kind == "deescalation" and e.field == "title" and e.start == hit[0] - 1
+                for e in self.evidence
+            ):
+                frame = hit
+                break
+            if entry.level and ("test" in entry.tags or "exercise" in entry.tags):
+                frame = hit
+                break
+        if frame is None:
+            return level
+        if engine.breach is not None and engine.breach.search(self.summary):
+            return level  # "despite the truce", "violating the ceasefire": new news
+        kind = "a de-escalation" if frame[2].deescalation else "a test or drill"
+        note = f"the title reports {kind}: force words in the summary are background"
+        self.add(frame, "modifier", "frame", note)
+        return title_top
+
+    def commercial_war(self, hit: _Hit) -> bool:
+        """A background "war" after a commercial noun ("a transatlantic fare war")."""
+        words = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
+        if words and words[-1] == "\x01":
+            return False
+        if self.engine.war_commerce.isdisjoint(words) or "military_cue" in self.tagged:
+            return False
+        self.add(hit, "modifier", "metaphor", "a commercial war: competition, not fighting")
+        return True
 
     def _sport(self) -> _Hit | None:
         """A sports cue, unless weapons or soldiers show the item is not about sport."""
