@@ -269,6 +269,19 @@ class _Builder:
         )
 
     def _rules(self) -> None:
+        # A word that is also a given name, in an item about people's private lives
+        # ("twins", "a 12-year-old"), is a person: checked before the word's own switches.
+        person = self.data.get("person_context", {})
+        person_switch = (
+            _Switch(
+                code="",
+                note=person.get("note", "a given name in a personal context"),
+                if_any=frozenset(self._cue(p) for p in person.get("if_any", [])),
+                unless_any=frozenset(self._cue(p) for p in person.get("unless_any", [])),
+            )
+            if person.get("if_any")
+            else None
+        )
         for alias, spec in self.data.get("rules", {}).items():
             core, _ = _core(alias)
             entry = self.entries.get(core)
@@ -276,6 +289,8 @@ class _Builder:
                 self.errors.append(f"rules.{alias}: no country phrase {alias!r} to apply it to")
                 continue
             switches = []
+            if person_switch is not None and spec.get("first_name", False):
+                switches.append(person_switch)
             for switch in spec.get("switch", []):
                 code = switch["code"]
                 if code and code not in self.countries:
