@@ -233,13 +233,15 @@ class Collector:
         parsed: ParsedFeed = await self._pool.parse(body, feed_url=feed.url, headers=result.headers)
         if parsed.error is not None:
             return await self._failed(feed, name, result, health, done, error=parsed.error)
+        healthy = {**healthy, "body_hash": digest, "warning": parsed.warning}
         try:
-            new = await self._write(self.store.add_items, feed.id, parsed.items, seen=now)
+            new = await self._write(
+                self.store.add_items, feed.id, parsed.items, seen=now, health=healthy
+            )
         except (StoreError, OSError, Exception) as exc:  # disk full, read-only...: keep running
             message = describe_db_error(self.db_path, exc)
             self._store_problem = message
             return done("failed", error=message)
-        await self._record(feed.id, {**healthy, "body_hash": digest, "warning": parsed.warning})
         return done("ok", new_items=new, warning=parsed.warning)
 
     async def _failed(

@@ -381,6 +381,10 @@ class Store:
 
     def record_poll(self, feed_id: int, **fields: Any) -> None:
         """Update a feed's health columns after one poll."""
+        with self.conn:
+            self._update_feed(feed_id, fields)
+
+    def _update_feed(self, feed_id: int, fields: dict[str, Any]) -> None:
         allowed = {
             "fetch_url",
             "gone",
@@ -401,8 +405,7 @@ class Store:
         if not fields:
             return
         sets = ", ".join(f"{k} = ?" for k in fields)
-        with self.conn:
-            self.conn.execute(f"UPDATE feeds SET {sets} WHERE id = ?", [*fields.values(), feed_id])
+        self.conn.execute(f"UPDATE feeds SET {sets} WHERE id = ?", [*fields.values(), feed_id])
 
     def feed_health(self) -> list[FeedHealth]:
         rows = self.conn.execute(
@@ -431,12 +434,20 @@ class Store:
     # -- items -------------------------------------------------------------------------
 
     def add_items(
-        self, feed_id: int, pairs: Iterable[tuple[Item, Classification]], *, seen: datetime
+        self,
+        feed_id: int,
+        pairs: Iterable[tuple[Item, Classification]],
+        *,
+        seen: datetime,
+        health: dict[str, Any] | None = None,
     ) -> int:
         """Insert the items not stored yet; returns how many were new.
 
         Existing rows are never touched: the first version of an item wins, so
-        a feed that edits or re-dates an item cannot rewrite history.
+        a feed that edits or re-dates an item cannot rewrite history. `health`
+        (record_poll's columns) is written in the same transaction: the feed's
+        body hash never says "stored" for items that are not, and one commit
+        per feed instead of two halves the pages the WAL takes.
         """
         seen_iso = to_iso(seen)
         new = 0
@@ -479,6 +490,8 @@ class Store:
                 self.conn.execute(
                     "UPDATE feeds SET items_total = items_total + ? WHERE id = ?", (new, feed_id)
                 )
+            if health:
+                self._update_feed(feed_id, health)
         if new:
             self.limit_wal()
         return new
