@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from crisiswatch.models import utcnow
+from crisiswatch.sanitize import clean_text
 
 
 @dataclass
@@ -34,25 +35,6 @@ class CollectorStatus:
     def collecting(self) -> bool:
         return self.poll_now is not None
 
-    # The three hooks of pipeline.Callbacks, for a collector in this process.
-
-    def poll_started(self, due: int) -> None:
-        with self._lock:
-            self.polling, self.due, self.done, self.failed = True, due, 0, 0
-
-    def feed_done(self, outcome: Any) -> None:
-        with self._lock:
-            self.done += 1
-            if getattr(outcome, "status", "") == "failed":
-                self.failed += 1
-
-    def poll_done(self, summary: Any) -> None:
-        with self._lock:
-            self.polling = False
-            self.last_done = utcnow()
-            self.last_line = summary.line() if hasattr(summary, "line") else ""
-            self.error = getattr(summary, "store_error", None)
-
     # What the child process reports (on the dashboard's reader thread).
 
     def report(self, event: dict[str, Any]) -> None:
@@ -66,12 +48,12 @@ class CollectorStatus:
             elif "poll_done" in event:
                 self.polling = False
                 self.last_done = utcnow()
-                self.last_line = str(event["poll_done"])
-                self.error = event.get("store_error") or None
+                self.last_line = _plain(event["poll_done"])
+                self.error = _plain(event.get("store_error")) or None
             elif "fatal" in event:
                 self.polling = False
                 self.poll_now = None
-                self.mode = f"collector failed: {event['fatal']}"
+                self.mode = f"collector failed: {_plain(event['fatal'])}"
 
     def stopped(self, reason: str) -> None:
         """The collector process ended on its own: say so, unless it already said why."""
@@ -79,4 +61,10 @@ class CollectorStatus:
             self.polling = False
             if self.poll_now is not None:
                 self.poll_now = None
-                self.mode = reason
+                self.mode = _plain(reason)
+
+
+def _plain(value: object) -> str:
+    """The child's words go to the terminal: one line, no control or escape sequences
+    (a traceback can quote a feed)."""
+    return clean_text(str(value) if value is not None else "", 300, html=False)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -25,6 +26,7 @@ from crisiswatch import pipeline
 from crisiswatch.config import CollectorConfig, Config, FeedConfig
 from crisiswatch.pipeline import Callbacks, Collector, PollSummary
 from crisiswatch.store import Store
+from crisiswatch.tui.collector_process import _Reports
 from tests.feedserver import FeedServer, rss
 from tests.hardening.farm import ROOT, farm_items
 
@@ -102,7 +104,12 @@ async def test_dashboard_keeps_showing_what_it_has_on_a_full_disk(
     await poll(db, feeds[:1])
     monkeypatch.setattr(pipeline, "Store", FullDiskStore)
     status = CollectorStatus(mode="collecting", poll_now=lambda: None)
-    hooks = Callbacks(status.poll_started, status.feed_done, status.poll_done)
+    # The collector process's own reports, handed to the status as its reader thread would.
+    channel = SimpleNamespace(
+        write=lambda line: status.report(json.loads(line)), flush=lambda: None
+    )
+    reports = _Reports(channel)  # type: ignore[arg-type]
+    hooks = Callbacks(reports.poll_started, reports.feed_done, reports.poll_done)
     config = Config(
         source=tmp_path / "config.toml", feeds=tuple(feeds), db_path=db, watch=("UKR", "RUS", "ISR")
     )

@@ -300,18 +300,17 @@ async def test_poll_key(config: Config) -> None:
 
 async def test_a_collector_that_cannot_store_says_so_in_the_header(config: Config) -> None:
     """Disk full must not look like a quiet news day: the header names the problem."""
-    from types import SimpleNamespace
-
     status = CollectorStatus(mode="collecting", poll_now=lambda: None)
     app = make_app(config, status=status)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         assert "NOT STORING" not in app.header.render().plain
-        status.poll_done(SimpleNamespace(store_error="s.db: the disk is full; free some space"))
+        full = "s.db: the disk is full; free some space"
+        status.report({"poll_done": "1 feeds", "store_error": full})
         line = app.header.render().plain
         assert "NOT STORING: s.db: the disk is full" in line
         assert all(p.data is not None for p in app.grid.panels)  # what it has stays shown
-        status.poll_done(SimpleNamespace(store_error=None))
+        status.report({"poll_done": "1 feeds", "store_error": None})
         assert "NOT STORING" not in app.header.render().plain
 
 

@@ -123,6 +123,9 @@ async def test_the_collector_processs_reports_reach_the_header(tmp_path: Path) -
         assert "NOT STORING: s.db: the disk is full" in line and "last poll" in line
         status.report({"poll_done": "200 feeds: ...", "store_error": None})
         assert "NOT STORING" not in app.header.render().plain
+        status.report({"poll_done": "ok", "store_error": "disk \x1b]52;c;ZXZpbA==\x07full\x1b[2J"})
+        assert "\x1b" not in app.header.render().plain  # a quoted feed never reaches the tty
+        assert "NOT STORING: disk" in app.header.render().plain
         status.report({"fatal": "s.db: this file is not a crisiswatch database"})
         assert "collector failed: s.db: this file is not" in app.header.render().plain
         assert not status.collecting
