@@ -2,7 +2,7 @@
 
 Hundreds of feeds are polled through one shared httpx client. Every request is
 bounded in time (a total deadline, because a read timeout alone never fires on
-a server that trickles a byte a second) and in memory (the body is decoded by
+a server that trickles a byte a second) and in memory (body.py decodes it by
 hand with zlib so a gzip bomb costs no more than the cap). Nothing here raises
 except cancellation: failures come back as words in `FetchResult.error`.
 """
@@ -15,7 +15,6 @@ import errno
 import socket
 import ssl
 import time
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from crisiswatch import __version__
+from crisiswatch.body import DRAIN_LIMIT, Failure, decoder_for
 from crisiswatch.sanitize import clean_text
 
 # httpcore runs `import sniffio` several times per request. sniffio is a declared
@@ -35,16 +35,11 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
-ACCEPT_ENCODING = "gzip, deflate"  # only what _Decoder can undo
+ACCEPT_ENCODING = "gzip, deflate"  # only what Decoder can undo
 ERROR_MAX = 300  # characters of an error message
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-_DRAIN_LIMIT = 64 * 1024  # read this much of an error body to keep the connection reusable
-_GZIP_MAGIC = b"\x1f\x8b"
-# Output per zlib call. zlib builds its result in pieces and then joins them, so
-# one call briefly needs twice its output; small steps keep that overhead small.
-_INFLATE_STEP = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +59,6 @@ class FetchResult:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-
-class _Failure(Exception):
-    """A failure already phrased for people; carried out of the request code."""
-
-
-def _size(n: int) -> str:
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= scale:
-            value = n / scale
-            return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{n} bytes"
 
 
 def _seconds(value: float) -> str:
@@ -127,88 +110,6 @@ def _status_words(status: int, reason: str = "") -> str:
     except ValueError:
         phrase = reason.strip()
     return f"HTTP {status} {phrase}".rstrip()
-
-
-class _Decoder:
-    """Collects a body, undoing gzip/deflate, and stops as soon as it passes the cap.
-
-    zlib's `max_length` bounds each step's output (never more than the cap still
-    allows, plus one byte to notice the overflow), so a bomb costs the cap plus
-    one step of memory, however well it compresses.
-    """
-
-    def __init__(self, coding: str | None, limit: int) -> None:
-        self.coding = coding  # None, "gzip" or "deflate"
-        self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
-        self.raw = 0
-        self._inflater: zlib._Decompress | None = None  # type: ignore[name-defined]
-        self._ended = False  # a compressed stream finished; ignore trailing bytes
-
-    def _too_big(self) -> _Failure:
-        return _Failure(f"body larger than the {_size(self.limit)} cap")
-
-    def _keep(self, data: bytes) -> None:
-        if data:
-            self.size += len(data)
-            if self.size > self.limit:
-                raise self._too_big()
-            self.parts.append(data)
-
-    def _new_inflater(self, first: bytes) -> zlib._Decompress:  # type: ignore[name-defined]
-        if self.coding == "gzip":
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        # "deflate" should be zlib-wrapped; some servers send a raw stream instead.
-        wrapped = len(first) < 2 or (
-            (first[0] & 0x0F) == 8 and ((first[0] << 8) | first[1]) % 31 == 0
-        )
-        return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-
-    def feed(self, data: bytes) -> None:
-        self.raw += len(data)
-        if self.coding is None:
-            self._keep(data)
-            return
-        # Compressed input is never much larger than its output; bound it as well
-        # so a stream of compressed nothing cannot run forever.
-        if self.raw > self.limit + _DRAIN_LIMIT:
-            raise self._too_big()
-        try:
-            while data:
-                if self._inflater is None:
-                    if self._ended and not (self.coding == "gzip" and data[:2] == _GZIP_MAGIC):
-                        return  # trailing padding after the stream: ignore it
-                    self._inflater = self._new_inflater(data)
-                room = self.limit - self.size + 1
-                out = self._inflater.decompress(data, min(room, _INFLATE_STEP))
-                self._keep(out)
-                data = self._inflater.unconsumed_tail
-                if self._inflater.eof:
-                    data = self._inflater.unused_data  # maybe another gzip member
-                    self._inflater = None
-                    self._ended = True
-        except zlib.error as exc:
-            raise _Failure(f"the body could not be decompressed ({self.coding}: {exc})") from None
-
-    def result(self) -> bytes:
-        return b"".join(self.parts)
-
-
-def _decoder_for(headers: httpx.Headers, limit: int) -> _Decoder:
-    codings = [
-        c.strip().lower()
-        for c in headers.get("content-encoding", "").split(",")
-        if c.strip() and c.strip().lower() != "identity"
-    ]
-    if not codings:
-        length = headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > limit:
-            raise _Failure(f"body larger than the {_size(limit)} cap")
-        return _Decoder(None, limit)
-    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
-        return _Decoder("deflate" if codings[0] == "deflate" else "gzip", limit)
-    raise _Failure(f"the server used a content encoding we did not ask for ({', '.join(codings)})")
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -398,7 +299,7 @@ class Fetcher:
                     raise  # an OS-level timeout, not ours: described below
                 what = "no response" if progress.status is None else "the response did not finish"
                 error = f"{what} within {_seconds(self.timeout)} s (total deadline)"
-        except _Failure as exc:
+        except Failure as exc:
             error = str(exc)
         except Exception as exc:  # turned into words; the caller records them
             error = describe_error(exc, progress.final_url or url)
@@ -468,7 +369,7 @@ class Fetcher:
                     else:
                         await _drain(response)
                     if status in _REDIRECTS:
-                        raise _Failure(
+                        raise Failure(
                             f"{_status_words(status)} without a Location header to follow"
                         )
                     return
@@ -476,16 +377,16 @@ class Fetcher:
                 try:
                     target = response.url.join(location.strip())
                 except (httpx.InvalidURL, ValueError):
-                    raise _Failure("the server redirected to an invalid URL") from None
+                    raise Failure("the server redirected to an invalid URL") from None
             nxt = str(target)
             if target.scheme not in ("http", "https"):
-                raise _Failure(f"redirected to a non-http(s) URL ({target.scheme}:)")
+                raise Failure(f"redirected to a non-http(s) URL ({target.scheme}:)")
             hops += 1
             if hops > self.max_redirects:
-                raise _Failure(f"too many redirects (more than {self.max_redirects})")
+                raise Failure(f"too many redirects (more than {self.max_redirects})")
             key = nxt.split("#", 1)[0]
             if key in seen:
-                raise _Failure("redirect loop")
+                raise Failure("redirect loop")
             seen.add(key)
             if progress.still_permanent and status in _PERMANENT:
                 progress.permanent_url = nxt
@@ -498,7 +399,7 @@ class Fetcher:
             current = nxt
 
     async def _read_body(self, response: httpx.Response) -> bytes:
-        decoder = _decoder_for(response.headers, self.max_bytes)
+        decoder = decoder_for(response.headers, self.max_bytes)
         async for chunk in response.aiter_raw():
             decoder.feed(chunk)
         return decoder.result()
@@ -509,5 +410,5 @@ async def _drain(response: httpx.Response) -> None:
     read = 0
     async for chunk in response.aiter_raw():
         read += len(chunk)
-        if read > _DRAIN_LIMIT:
+        if read > DRAIN_LIMIT:
             return
