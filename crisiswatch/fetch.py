@@ -25,6 +25,7 @@ import httpx
 
 from crisiswatch import __version__
 from crisiswatch.body import DRAIN_LIMIT, Failure, decoder_for
+from crisiswatch.origin_pools import OriginPools
 from crisiswatch.sanitize import clean_text
 
 # httpcore runs `import sniffio` several times per request. sniffio is a declared
@@ -212,15 +213,13 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
 
     def _open(self) -> httpx.AsyncClient:
-        # The semaphore admits at most `concurrency` requests, so a pool of that
-        # size never makes anyone wait; the pool timeout is off for the same reason.
+        # The host semaphore admits at most `per_host` requests to a host, so a
+        # pool of that size per origin never makes anyone wait; the pool
+        # timeout is off for the same reason.
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=httpx.Timeout(None),
-            limits=httpx.Limits(
-                max_connections=self.concurrency,
-                max_keepalive_connections=self.concurrency,
-            ),
+            transport=OriginPools(per_origin=self.per_host),
             headers={
                 "User-Agent": self.user_agent,
                 "Accept": ACCEPT,

@@ -7,6 +7,7 @@ processes and can never be mutated half-way through the pipeline.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -119,14 +120,49 @@ class Item:
         return item_fingerprint(self.feed_url, self.url, self.title)
 
 
+# One item as the store writes it: (id, fingerprint, guid, title, summary, url,
+# published, published_estimated, actors, level, deescalation, evidence JSON,
+# classifier version). Plain strings and ints, so that a worker's batch of ten
+# thousand crosses the process boundary in a few milliseconds, where dataclasses
+# cost a Python call per object to unpickle.
+ItemRow = tuple[str, str, str | None, str, str, str | None, str, int, str, int, int, str, str]
+
+
+def item_row(item: Item, label: Classification) -> ItemRow:
+    """The store's row for a classified item: ids hashed, times and evidence serialised."""
+    return (
+        item.id,
+        item.fingerprint,
+        item.guid,
+        item.title,
+        item.summary,
+        item.url,
+        to_iso(item.published),
+        int(item.published_estimated),
+        " ".join(label.actors),
+        label.level,
+        int(label.deescalation),
+        json.dumps([e.to_dict() for e in label.evidence], ensure_ascii=False),
+        label.version,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
-    """What the parse worker hands back: items already classified."""
+    """What parsing one document came to: items already classified.
+
+    `items` is the readable form; `rows` carries the same items in store form and
+    is what the parse worker sends back (`ParsePool` fills one, not both).
+    """
 
     items: tuple[tuple[Item, Classification], ...] = ()
     title: str = ""
     warning: str | None = None  # a readable note when the feed was malformed but usable
     error: str | None = None  # set when nothing usable came out
+    rows: tuple[ItemRow, ...] = ()
+
+    def store_rows(self) -> tuple[ItemRow, ...]:
+        return self.rows or tuple(item_row(item, label) for item, label in self.items)
 
 
 @dataclass(slots=True)

@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +22,7 @@ from crisiswatch.models import ParsedFeed, from_iso, to_iso, utcnow
 from crisiswatch.parse_pool import ParsePool
 from crisiswatch.schedule import next_poll
 from crisiswatch.store import FeedRow, Store, StoreError, describe_db_error
+from crisiswatch.writer import Writer
 
 Status = Literal["ok", "not_modified", "failed"]
 
@@ -96,7 +96,7 @@ class Collector:
         self.extra_aliases = extra_aliases
         self.callbacks = callbacks or Callbacks()
         self.parse_workers = parse_workers
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crisiswatch-writer")
+        self._writer = Writer()
         self._store: Store | None = None
         self._fetcher: Fetcher | None = None
         self._pool: ParsePool | None = None
@@ -128,11 +128,12 @@ class Collector:
         if self._pool is not None:
             self._pool.close()
         await self._write(self._close_store)
-        self._writer.shutdown(wait=True)
+        await asyncio.to_thread(self._writer.close)
 
     def _open_store(self) -> None:
         self._store = Store(self.db_path)
         self._store.sync_feeds(self.feeds)
+        self._writer.batcher = self._store
 
     def _close_store(self) -> None:
         if self._store is not None:
@@ -143,8 +144,7 @@ class Collector:
 
     async def _write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a store call on the single writer thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, lambda: fn(*args, **kwargs))
+        return await self._writer.call(fn, *args, **kwargs)
 
     @property
     def store(self) -> Store:
@@ -165,6 +165,9 @@ class Collector:
         except Exception as exc:  # the DB is unreadable: say so, poll nothing
             summary.store_error = describe_db_error(self.db_path, exc)
             return summary
+        if any(feed.body_hash is None for feed in due):  # a feed never parsed: bodies are coming
+            assert self._pool is not None
+            self._pool.prestart()
         if self.callbacks.poll_started:
             self.callbacks.poll_started(len(due))
         tasks = [asyncio.create_task(self._poll_feed(feed)) for feed in due]
@@ -235,8 +238,8 @@ class Collector:
             return await self._failed(feed, name, result, health, done, error=parsed.error)
         healthy = {**healthy, "body_hash": digest, "warning": parsed.warning}
         try:
-            new = await self._write(
-                self.store.add_items, feed.id, parsed.items, seen=now, health=healthy
+            new = await self._writer.batched(
+                self.store.insert_rows, feed.id, parsed.store_rows(), seen=now, health=healthy
             )
         except (StoreError, OSError, Exception) as exc:  # disk full, read-only...: keep running
             message = describe_db_error(self.db_path, exc)
@@ -275,7 +278,7 @@ class Collector:
     async def _record(self, feed_id: int, fields: dict[str, Any]) -> None:
         # Health is advisory: a full disk must not stop the poll.
         with contextlib.suppress(Exception):
-            await self._write(self.store.record_poll, feed_id, **fields)
+            await self._writer.batched(self.store.update_feed, feed_id, fields)
 
     async def run(self, stop: asyncio.Event, wake: asyncio.Event | None = None) -> None:
         """Poll due feeds until `stop` is set; `wake` asks for an immediate poll."""

@@ -583,3 +583,27 @@ async def test_cancellation_propagates_and_frees_the_slot(
             await task
         result = await asyncio.wait_for(fetcher.fetch(quick), 5)
     assert result.status == 200
+
+
+async def test_one_client_with_a_small_pool_per_origin(feed_server: FeedServer) -> None:
+    """Connections are kept per origin: each pool check looks at a few, not all."""
+    from crisiswatch.origin_pools import OriginPools
+
+    other = FeedServer("127.0.0.2").start()
+    try:
+        urls = [feed_server.static("/a.xml", FEED), other.static("/b.xml", FEED)]
+        async with Fetcher(concurrency=32, per_host=2) as fetcher:
+            for _ in range(3):  # sequential rounds reuse the kept connections
+                results = await asyncio.gather(*(fetcher.fetch(u) for u in urls * 4))
+                assert all(r.status == 200 for r in results)
+            client = fetcher._client
+            assert client is not None
+            transport = client._transport
+            assert isinstance(transport, OriginPools)
+            pools = transport._pools
+            assert sorted(key[1] for key in pools) == [b"127.0.0.1", b"127.0.0.2"]
+            for pool in pools.values():
+                assert 1 <= len(pool._pool.connections) <= 2
+        assert transport._pools == {}  # closed with the client
+    finally:
+        other.stop()

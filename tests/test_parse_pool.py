@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import time
@@ -11,7 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from crisiswatch import parse_pool
-from crisiswatch.models import Classification
+from crisiswatch.models import item_id
 from crisiswatch.parse import parse_feed
 from crisiswatch.parse_pool import ParseFailure, ParsePool
 from tests.feedserver import rss
@@ -77,11 +78,14 @@ async def test_parse_in_a_worker_matches_parsing_in_process() -> None:
         assert await pool._call(_worker_state) == (None, True)
     local = parse_feed(FEED, feed_url="https://news.example/feed")
     assert remote.error is None
-    assert len(remote.items) == 50
+    # The worker sends store rows, not dataclasses: the collector does no per-item work.
+    assert remote.items == () and len(remote.rows) == 50
     assert (remote.title, remote.warning) == (local.title, local.warning)
-    assert [item for item, _ in remote.items] == [item for item, _ in local.items]
-    # Labels are compared loosely: the classifier's rules are edited while tests run.
-    assert all(isinstance(label, Classification) for _, label in remote.items)
+    # Everything but the labels (columns 8-12) must match; the labels are compared
+    # loosely, since the classifier's rules are edited while tests run.
+    assert [row[:8] for row in remote.rows] == [row[:8] for row in local.store_rows()]
+    assert all(isinstance(row[9], int) and 0 <= row[9] <= 5 for row in remote.rows)
+    assert all(isinstance(json.loads(row[11]), list) for row in remote.rows)
 
 
 async def test_errors_come_back_as_records() -> None:
@@ -97,7 +101,7 @@ async def test_headers_reach_the_parser() -> None:
     headers = {"content-type": "application/rss+xml; charset=iso-8859-1", "x-other": "dropped"}
     async with ParsePool(workers=1) as pool:
         parsed = await pool.parse(body, feed_url="https://news.example/feed", headers=headers)
-    assert [item.title for item, _ in parsed.items] == ["Déjà vu"]
+    assert [row[3] for row in parsed.rows] == ["Déjà vu"]  # the title column
 
 
 async def test_many_concurrent_parses() -> None:
@@ -105,9 +109,9 @@ async def test_many_concurrent_parses() -> None:
         results = await asyncio.gather(
             *(pool.parse(FEED, feed_url=f"https://news.example/{i}") for i in range(40))
         )
-    assert all(len(r.items) == 50 and r.error is None for r in results)
-    assert {r.items[0][0].feed_url for r in results} == {
-        f"https://news.example/{i}" for i in range(40)
+    assert all(len(r.rows) == 50 and r.error is None for r in results)
+    assert {r.rows[0][0] for r in results} == {  # item ids hash the feed URL
+        item_id(f"https://news.example/{i}", "id-0", None, "") for i in range(40)
     }
 
 
@@ -123,7 +127,7 @@ async def test_timeout_kills_the_worker_and_the_pool_keeps_working() -> None:
         fresh_pid = await pool._call(os.getpid)
         assert fresh_pid != stuck_pid
         after = await pool.parse(FEED, feed_url="https://news.example/feed")
-    assert len(after.items) == 50
+    assert len(after.rows) == 50
 
 
 async def test_a_feed_that_takes_too_long_is_skipped() -> None:
@@ -133,9 +137,9 @@ async def test_a_feed_that_takes_too_long_is_skipped() -> None:
         parsed = await pool.parse(huge, feed_url="https://news.example/huge")
         assert time.monotonic() - started < 10
         assert parsed.error == "parsing took longer than 0.3 s; the feed was skipped"
-        assert parsed.items == ()
+        assert parsed.rows == ()
         small = await pool.parse(FEED, feed_url="https://news.example/feed")
-    assert len(small.items) == 50
+    assert len(small.rows) == 50
 
 
 async def test_worker_crash_reported_in_words() -> None:
@@ -150,7 +154,7 @@ async def test_worker_crash_reported_in_words() -> None:
             "the feed was skipped"
         )
         after = await pool.parse(FEED, feed_url="https://news.example/feed")
-    assert len(after.items) == 50
+    assert len(after.rows) == 50
 
 
 async def test_cancellation_stops_the_work() -> None:
@@ -163,7 +167,7 @@ async def test_cancellation_stops_the_work() -> None:
             await task
         await until(lambda: _gone(busy_pid))  # the sleeping worker was stopped, not left
         after = await asyncio.wait_for(pool.parse(FEED, feed_url="https://x.example/"), 20)
-    assert len(after.items) == 50
+    assert len(after.rows) == 50
 
 
 async def test_close_while_parsing_and_after() -> None:
@@ -194,12 +198,12 @@ async def test_a_worker_that_keeps_too_much_memory_is_replaced(
     async with ParsePool(workers=1) as pool:
         first = await pool._call(os.getpid)
         parsed = await pool.parse(FEED, feed_url="https://news.example/feed")
-        assert len(parsed.items) == 50 and pool.retired == 1
+        assert len(parsed.rows) == 50 and pool.retired == 1
         second = await pool._call(os.getpid)
         assert second != first
         await until(lambda: _gone(first))
         again = await pool.parse(FEED, feed_url="https://news.example/feed")
-        assert len(again.items) == 50 and pool.retired == 2
+        assert len(again.rows) == 50 and pool.retired == 2
 
 
 def test_a_worker_reports_what_it_holds_after_a_big_parse(
@@ -210,7 +214,7 @@ def test_a_worker_reports_what_it_holds_after_a_big_parse(
     assert len(big) > parse_pool._TIDY_BODY
     monkeypatch.setattr(parse_pool, "_WORKER_START_RSS", parse_pool._rss())
     parsed, held = parse_pool._parse_job(big, "https://news.example/big", None)
-    assert len(parsed.items) == 8_000
+    assert len(parsed.rows) == 8_000
     assert held < parse_pool.RETAIN_LIMIT
 
 

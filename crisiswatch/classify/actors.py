@@ -320,10 +320,18 @@ def _load() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+_COUNTRY_TABLE = re.compile(rb"^\[countries\.([A-Z]{3})\][ \t]*$", re.MULTILINE)
+
+
 @cache
 def known_codes() -> frozenset[str]:
-    """Every ISO3 code the gazetteer knows (ISO 3166-1 plus XKX)."""
-    return frozenset(_load()["countries"])
+    """Every ISO3 code the gazetteer knows (ISO 3166-1 plus XKX).
+
+    Read off the table headers rather than the parsed file: every command
+    validates the watchlist with these, and parsing 150 KB of TOML would add
+    ~55 ms to each start. A test checks that both readings agree.
+    """
+    return frozenset(code.decode() for code in _COUNTRY_TABLE.findall(GAZETTEER.read_bytes()))
 
 
 @cache

@@ -6,18 +6,40 @@ exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
 from crisiswatch import __version__
-from crisiswatch.cli.classify_cmd import classify_cmd, eval_cmd
-from crisiswatch.cli.collect_cmd import collect_cmd
 from crisiswatch.cli.common import Fail, load
-from crisiswatch.cli.export_cmd import export_cmd
-from crisiswatch.cli.feeds_cmd import feeds_cmd
-from crisiswatch.cli.reclassify_cmd import reclassify_cmd
+
+# name -> (module, attribute): a command's module is imported only when it runs,
+# so `collect` does not pay for the classifier CLI's imports and vice versa.
+COMMANDS = {
+    "collect": ("crisiswatch.cli.collect_cmd", "collect_cmd"),
+    "feeds": ("crisiswatch.cli.feeds_cmd", "feeds_cmd"),
+    "export": ("crisiswatch.cli.export_cmd", "export_cmd"),
+    "reclassify": ("crisiswatch.cli.reclassify_cmd", "reclassify_cmd"),
+    "classify": ("crisiswatch.cli.classify_cmd", "classify_cmd"),
+    "eval": ("crisiswatch.cli.classify_cmd", "eval_cmd"),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports each subcommand's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
 
 DASHBOARD_HELP = """Open the live dashboard (the default when no command is given).
 
@@ -41,7 +63,10 @@ Keys:
 
 
 @click.group(
-    invoke_without_command=True, help=DASHBOARD_HELP, context_settings={"max_content_width": 100}
+    cls=LazyGroup,
+    invoke_without_command=True,
+    help=DASHBOARD_HELP,
+    context_settings={"max_content_width": 100},
 )
 @click.version_option(__version__, "--version", "-V", prog_name="crisiswatch")
 @click.option(
@@ -72,10 +97,6 @@ def cli(
     from crisiswatch.cli.dashboard import run
 
     run(config, demo=demo, db_given=db_path is not None, collect=not no_collect)
-
-
-for command in (collect_cmd, feeds_cmd, export_cmd, reclassify_cmd, classify_cmd, eval_cmd):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

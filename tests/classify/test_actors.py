@@ -195,6 +195,12 @@ def test_known_codes() -> None:
     assert all(len(code) == 3 and code.isupper() for code in codes_)
 
 
+def test_known_codes_read_off_headers_match_the_parsed_gazetteer() -> None:
+    from crisiswatch.classify.actors import _load
+
+    assert known_codes() == frozenset(_load()["countries"])
+
+
 def test_known_codes_cover_iso_3166() -> None:
     pycountry = pytest.importorskip("pycountry")
     assert {c.alpha_3 for c in pycountry.countries} <= known_codes()
