@@ -6,6 +6,7 @@ exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from pathlib import Path
@@ -116,4 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):
         click.echo("interrupted", err=True)
         sys.exit(130)
+    # Nothing is left to collect: spare the interpreter's final sweep over every
+    # object (tens of ms of each command's exit, a fifth of a warm poll).
+    gc.freeze()
     sys.exit(code if isinstance(code, int) else 0)
