@@ -2,8 +2,9 @@
 
     python bench/collect.py [--feeds 200] [--items 50] [--latency 0.3]
 
-Prints wall time, items stored and the collector's peak memory for:  cold (empty DB), warm (every feed answers 304),
-and cold with per-response latency. Targets for 200 x 50 on two cores:
+Prints wall time, items stored and the collector's peak memory for: cold
+(empty DB), warm (every feed answers 304), and cold with per-response latency.
+Targets for 200 x 50 on two cores:
 cold <= 2.5 s, warm <= 0.5 s, cold with 300 ms latency <= 3 s, memory < 200 MB.
 The collector's own peak is the kernel's high-water mark (VmHWM, exact); its
 process tree with the parse workers is sampled from /proc every 50 ms (reading
