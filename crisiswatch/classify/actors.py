@@ -248,8 +248,9 @@ class _Builder:
                 for alias in _expand(written):
                     self._add(alias, _ACTOR, codes, shared["note"], f"shared[{number}]")
         for group, phrases in self.data.get("ignore", {}).items():
-            for phrase in phrases:
-                self._add(phrase, _IGNORE, (), "", f"ignore.{group}")
+            for written in phrases:
+                for phrase in _expand(written):
+                    self._add(phrase, _IGNORE, (), "", f"ignore.{group}")
         for code, aliases in extra_aliases.items():
             if code not in self.countries:
                 raise GazetteerError(f"extra alias for unknown country code {code!r}")  # user input
@@ -359,6 +360,11 @@ def _compile(
     return automaton, tuple(table), words
 
 
+# Lower-case particles inside surnames ("le Clos", "van der Berg", "bin Salman").
+_NAME_PARTICLES = frozenset(
+    {"le", "la", "de", "du", "des", "van", "von", "der", "den", "da", "di", "del", "della"}
+    | {"dos", "das", "bin", "ibn", "al", "el", "ben", "ter", "zu"}
+)
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'\u2019-]*)")
 _PREV_WORD = re.compile(r"([^\W\d_][\w'\u2019.-]*)[ \t\u00a0]+$")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -519,6 +525,8 @@ class ActorMatcher:
         token = match.group(1).rstrip(_APOSTROPHES + "-")
         for suffix in ("'s", "\u2019s"):
             token = token.removesuffix(suffix)
+        if token in _NAME_PARTICLES:  # "Chad le Clos", "Jordan van der Berg": the surname follows
+            return self._name_follows(field_, match.end())
         if not token or not token[0].isupper():
             return False
         lowered = token.lower()

@@ -20,7 +20,8 @@ _UNITS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "ni
 _NOT_COUNTS = frozenset(
     ("km", "kilometres", "kilometers", "miles", "metres", "meters", "minutes", "hours", "days",
      "weeks", "months", "years", "percent", "per", "cent", "mph", "tonnes", "tons", "billion",
-     "million", "bn", "m", "am", "pm", "th", "st", "nd", "rd")
+     "million", "bn", "m", "am", "pm", "th", "st", "nd", "rd", "counts", "charges", "seats",
+     "points", "votes", "goals")
 )  # fmt: skip
 _NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in", "of"})
 # A number right before these counts weapons, not the dead ("34 killed when two missiles hit").

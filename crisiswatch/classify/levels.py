@@ -22,20 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import ahocorasick
 
 from crisiswatch.classify.counts import WEAPON_NOUNS, count_near
-from crisiswatch.classify.evidence import (
-    SET_END,
-    SET_FIELD,
-    SET_KIND,
-    SET_NOTE,
-    SET_START,
-    SET_TEXT,
-    SET_VALUE,
-    make_evidence,
-)
+from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.classify.rules import (
     NORMALISE,
     RULES_FILE,
@@ -68,10 +60,27 @@ _SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
 _WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
 _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
+# A year right before an act dates it ("the 1994 genocide"); these words before the
+# year make it a starting point instead ("since 2014"), and these between the year and
+# the act put the act in another clause ("halted in 2021 after insurgents attacked").
+# Words that may follow a country named as an object ("war on Russia in 1941", "on Iran
+# and its allies"); any other word makes the country an adjective ("Spanish airport fees").
+_AFTER_A_STATE = frozenset(
+    {"in", "and", "after", "over", "on", "for", "as", "with", "from", "at", "by", "amid"}
+    | {"following", "since", "to", "or", "but", "while", "when", "its", "itself"}
+)
+_INDEFINITE = frozenset({"a", "an", "any"})
+
+
+_YEAR_AS_START = frozenset({"since", "from", "until", "till", "by"})
+_CLAUSE_WORDS = frozenset(
+    {"after", "before", "when", "while", "as", "and", "but", "then", "since", "until"}
+    | {"because", "where", "that", "which", "who", "amid", "following", "despite", "than"}
+)
 _DASHES = frozenset("-\u2013\u2014")
 
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
-_new = object.__new__  # with the SET_* setters: make_evidence, inlined in _Item.add
+_tuple_new = tuple.__new__  # make_evidence, inlined in _Item.add
 _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
@@ -115,7 +124,12 @@ class LevelEngine:
         # Framing by the title (see levels.toml): compiled once, read only when it can apply.
         genres = "|".join(re.escape(g) for g in settings.get("frame_genres", ()))
         tails = "|".join(re.escape(t) for t in settings.get("frame_retrospective", ()))
-        self.genre = re.compile(rf"(?i)\s*(?:{genres})\s*:\s") if genres else None
+        # "On this day in 1950: ..." names its year before the colon.
+        self.genre = (
+            re.compile(rf"(?i)\s*(?:{genres})(?:\s+in\s+\d{{3,4}})?\s*:\s") if genres else None
+        )
+        # Acts dated this year or earlier are history (see _Item.dated_past).
+        self.history_until = datetime.now(UTC).year - 2
         self.retrospective = (
             re.compile(rf"(?i)[,:;\u2013\u2014]\s*((?:[\w-]+\s+)?(?:{tails}))\W*$")
             if tails
@@ -204,8 +218,9 @@ class _Item:
     """Working state for one item; lives only inside `LevelEngine.assess`."""
 
     __slots__ = (
-        "_shown", "actors", "cancelling", "consumed", "engine", "evidence", "hits", "joined",
-        "modifiers", "offset", "ordered", "original", "summary", "tagged", "threat_only", "title",
+        "_shown", "actors", "cancelling", "consumed", "engine", "evidence", "hits",
+        "joined", "modifiers", "offset", "ordered", "original", "summary", "tagged", "threat_only",
+        "title",
     )  # fmt: skip
 
     def __init__(
@@ -294,15 +309,9 @@ class _Item:
             field, text, start = "summary", self.summary, at - self.offset
         end = start + hit[1] - at
         # make_evidence, inlined: this runs for nearly every word that counts.
-        evidence = _new(Evidence)
-        SET_FIELD(evidence, field)
-        SET_START(evidence, start)
-        SET_END(evidence, end)
-        SET_TEXT(evidence, text[start:end])
-        SET_KIND(evidence, kind)
-        SET_VALUE(evidence, value)
-        SET_NOTE(evidence, note)
-        self.evidence.append(evidence)
+        self.evidence.append(
+            _tuple_new(Evidence, (field, start, end, text[start:end], kind, value, note))
+        )
 
     # -- context -----------------------------------------------------------------------
 
@@ -372,6 +381,10 @@ class _Item:
             if mod[1] <= hit[0]:
                 a, b, reach = mod[1], hit[0], entry.ahead
             elif mod[0] >= hit[1] and entry.behind:
+                if mod[0] - hit[1] > _CHARS_PER_WORD * (entry.behind + 1):
+                    continue  # out of reach: the cheap test first
+                if "indefinite_only" in entry.tags and not self._indefinite(hit):
+                    continue
                 if entry.effect == "rejection" and not hit[2].deescalation:
                     continue  # "talks collapse" looks back; "threatens to quit" does not
                 if entry.effect == "rejection" and self._has_object(mod):
@@ -410,6 +423,26 @@ class _Item:
                 return actor
         return None
 
+    def actor_after(self, hit: _Hit, chars: int = 24) -> Evidence | None:
+        """A country named right after the hit ("declares war on Russia")."""
+        if hit[0] < self.offset:
+            field, end = "title", hit[1] - 1
+        else:
+            field, end = "summary", hit[1] - self.offset
+        for actor in self.actors:
+            if actor.field == field and end <= actor.start <= end + chars:
+                return actor
+        return None
+
+    def state_after(self, hit: _Hit) -> bool:
+        """Is the hit's object a country, not a thing named after one ("Spanish airport fees")?"""
+        actor = self.actor_after(hit)
+        if actor is None:
+            return False
+        text = self.title if actor.field == "title" else self.summary
+        rest = text[actor.end : actor.end + 24].split(None, 1)
+        return not rest or not rest[0][0].isalnum() or rest[0].lower() in _AFTER_A_STATE
+
     def asked(self, hit: _Hit) -> bool:
         """Is the hit inside a question ("Will Iran retaliate?")?"""
         if self.original is None:
@@ -426,8 +459,54 @@ class _Item:
             begin = mark.end()
         return _WH_QUESTION.search(text, begin, hit[0]) is None
 
+    def dated_past(self, hit: _Hit) -> bool:
+        """Is the act dated years back, right before it ("the 1994 genocide", "1999 abuses")?
+
+        A year at most two words before the act, with nothing between that opens
+        another clause ("in 2021 after insurgents attacked" dates the pause, not
+        the attack); or an "-era" word ("dictatorship-era killings"). "Since
+        2014" makes the year a start, not a date. A past-tense verb is dated only
+        by a year right before it.
+        """
+        if "dated" not in self.tagged:
+            return False
+        words = self.joined[max(0, hit[0] - 4 * _CHARS_PER_WORD) : hit[0]].split()[-4:]
+        if SEP in words:
+            words = words[words.index(SEP) + 1 :]
+        verb = self.text(hit).endswith("ed")
+        for back, word in enumerate(reversed(words)):
+            if word in _CLAUSE_WORDS or back > 2:
+                return False
+            if word == "era":
+                return True
+            if len(word) == 4 and word.isdigit() and 1900 <= int(word) <= self.engine.history_until:
+                if verb and back:
+                    return False
+                previous = words[-back - 2] if back + 2 <= len(words) else ""
+                return previous not in _YEAR_AS_START
+        return False
+
+    def storied(self, hit: _Hit, value: int, note: str) -> tuple[int, str]:
+        """The level of an act told as history or as fiction: 0 ("the 1994 genocide",
+        "Mosul siege drama opens festival"); otherwise unchanged. Deaths stay real."""
+        if value >= 3 and self.dated_past(hit):
+            return 0, f"'{self.text(hit)}' is dated years back: history, not news"
+        if (
+            "casualty" not in hit[2].tags
+            and "fiction" in self.tagged
+            and (cue := self.near(hit, "fiction", 8)) is not None
+        ):
+            self.add(cue, "modifier", "fiction", "a film, show, book or game: not an event")
+            return 0, f"'{self.text(hit)}' in a story ('{self.text(cue)}'), not an event"
+        return value, note
+
     def asked_note(self, hit: _Hit) -> str:
         return f"'{self.text(hit)}' asked about, not reported as happening"
+
+    def _indefinite(self, hit: _Hit) -> bool:
+        """Is the act introduced by "a", "an" or "any" ("a Chinese attack on Taiwan")?"""
+        words = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        return not _INDEFINITE.isdisjoint(words)
 
     def _next_word(self, hit: _Hit) -> str:
         rest = self.joined[hit[1] : hit[1] + 24].split(None, 1)
@@ -462,6 +541,7 @@ class _Item:
         asking = "?" in self.title or "?" in self.summary
         present = self.tagged
         sport = self._sport() if "sport" in present else None
+        storied = "fiction" in present or "dated" in present  # history or fiction possible
         level, deescalation, weak, counted = 0, False, [], False
         title_peace = False  # a de-escalation that stands, in the title
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
@@ -482,6 +562,8 @@ class _Item:
                             continue
                     if value >= 2 and asking and self.asked(hit):
                         value, note = 1, self.asked_note(hit)
+                if storied and value >= 2:
+                    value, note = self.storied(hit, value, note)
                 counted = True
                 if value:  # routine words ("budget") explain nothing
                     add(hit, "level", _LEVEL_TEXT[value], note)
@@ -518,6 +600,8 @@ class _Item:
                     continue
                 if value >= 2 and asking and self.asked(hit):
                     value, note = 1, self.asked_note(hit)
+            if storied and value >= 2:
+                value, note = self.storied(hit, value, note)
             counted = True
             if entry.deescalation and value == 0:
                 deescalation = True
@@ -642,6 +726,15 @@ class _Item:
         """The level a word has in its sentence, before modifiers."""
         entry, tags = hit[2], hit[2].tags
         level, note = entry.level or 0, entry.note
+        if "war_on" in tags and not self.state_after(hit):
+            # "declares war on airport fees": a campaign against a thing, not a state
+            return 0, f"'{self.text(hit)}' a thing, not a state: a figure of speech"
+        if "atrocity" in tags and (cue := self.near(hit, "court")) is not None:
+            # "court jails ex-officers over killings", "war crimes conviction upheld"
+            self.add(cue, "modifier", "justice", "a court case: the violence it judges is past")
+            return 0, f"'{self.text(hit)}' before a court: justice, not fighting"
+        if "court" in tags and (cue := self.near(hit, "atrocity")) is not None:
+            return 0, f"'{self.text(hit)}' for past violence ('{self.text(cue)}'): justice"
         if (
             "disaster_sense" in tags
             and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None

@@ -49,7 +49,7 @@ SOUGHT_TAGS = frozenset(
     | {"foreigners"}
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
-    | {"argument"}
+    | {"argument", "court", "atrocity", "fiction", "dated"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -66,12 +66,15 @@ _NEEDS: dict[str, frozenset[str]] = {
     "disaster_sense": frozenset({"disaster"}),
     "civil_sense": frozenset({"business"}),
     "arguable": frozenset({"argument"}),
+    "atrocity": frozenset({"court"}),
+    "court": frozenset({"atrocity"}),
 }
+_ALWAYS = frozenset({"war_on"})  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
     | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "disaster_sense", "arguable"}
-    | {"civil_sense"}
+    | {"civil_sense", "atrocity", "court", "war_on"}
 )
 
 
@@ -150,7 +153,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                 entry,
                 cues=tuple(sorted(entry.tags & SOUGHT_TAGS)),
                 needs=needs,
-                always=bool(entry.pair) or "counted" in entry.tags,
+                always=bool(entry.pair) or bool(entry.tags & ({"counted"} | _ALWAYS)),
                 # A supply, a threat and a hypothesis rank alike: the outermost (first)
                 # one decides, so "warns it is ready to strike" is a threat, "may be ready
                 # to" is not, and "urges allies to speed up deliveries of arms" is a plea.

@@ -43,7 +43,7 @@ def test_classify_text_is_readable(tmp_path: Path) -> None:
     out = result.stdout.decode()
     assert result.returncode == 0, result.stderr
     assert "ISR, SYR" in out and "level    3 (limited use of force)" in out
-    assert "'strike'" in out and "title[13:19]" in out and "summary[" in out
+    assert "'jets strike'" in out and "title[8:19]" in out and "summary[" in out
     assert VERSION in out
     assert "\x1b[" not in out  # piped: plain text
 
