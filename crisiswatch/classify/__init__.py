@@ -17,6 +17,7 @@ import ahocorasick
 
 from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
+from crisiswatch.classify.quotes import has_quotes, restore, squeeze
 from crisiswatch.classify.scanner import SEP, Candidate, scan
 from crisiswatch.models import Classification, Evidence
 
@@ -88,6 +89,7 @@ def _fingerprint(paths: list[Path]) -> str:
 # The modules whose code decides the output: a change to any of them re-tags history.
 _CODE = (
     "levels.py",
+    "quotes.py",
     "rules.py",
     "counts.py",
     "evidence.py",
@@ -131,6 +133,24 @@ class Classifier:
 
     def classify(self, title: str, summary: str = "") -> Classification:
         """Actor evidence first, then level evidence."""
+        if has_quotes(title) or has_quotes(summary):
+            squeezed_title, squeezed_summary = squeeze(title), squeeze(summary)
+            if squeezed_title or squeezed_summary:
+                found = self._classify(
+                    squeezed_title[0] if squeezed_title else title,
+                    squeezed_summary[0] if squeezed_summary else summary,
+                )
+                maps = {
+                    "title": squeezed_title[1] if squeezed_title else None,
+                    "summary": squeezed_summary[1] if squeezed_summary else None,
+                }
+                evidence = restore(found.evidence, title, summary, maps)
+                return _classification(
+                    found.actors, found.level, found.deescalation, evidence, found.version
+                )
+        return self._classify(title, summary)
+
+    def _classify(self, title: str, summary: str) -> Classification:
         if title.isascii() and summary.isascii() and "\x01" not in title and "\x01" not in summary:
             # Both engines fold ASCII the same way (letters and digits lower-cased,
             # everything else a space): fold once, scan once with the merged automaton.

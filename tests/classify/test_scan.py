@@ -46,7 +46,8 @@ def separate(title: str, summary: str) -> tuple[tuple[str, ...], int, bool, tupl
 
 
 def merged(title: str, summary: str) -> tuple[tuple[str, ...], int, bool, tuple[Evidence, ...]]:
-    result = CLASSIFIER.classify(title, summary)
+    """The fast route, before quotes.py's layer (which wraps both routes alike)."""
+    result = CLASSIFIER._classify(title, summary)
     return result.actors, result.level, result.deescalation, result.evidence
 
 
