@@ -726,6 +726,11 @@ class _Item:
         """The level a word has in its sentence, before modifiers."""
         entry, tags = hit[2], hit[2].tags
         level, note = entry.level or 0, entry.note
+        if "state_measure" in tags:  # "US tariffs", "China's tariffs": one state against others
+            actor = self.actor_before(hit)
+            if actor is None:
+                return None, ""
+            return 1, f"{actor.text} {self.text(hit)}: a state's measure, friction"
         if "war_on" in tags and not self.state_after(hit):
             # "declares war on airport fees": a campaign against a thing, not a state
             return 0, f"'{self.text(hit)}' a thing, not a state: a figure of speech"
