@@ -70,6 +70,24 @@ _AFTER_A_STATE = frozenset(
     | {"following", "since", "to", "or", "but", "while", "when", "its", "itself"}
 )
 _INDEFINITE = frozenset({"a", "an", "any"})
+_ACTIVE_KILL = frozenset({"kills", "kill"})
+# Words that make a casualty count a running total rather than one event's toll.
+_CUMULATIVE = (
+    " so far this year ",
+    " so far ",
+    " this year ",
+    " since january ",
+    " since the start ",
+    " in total ",
+    " to date ",
+    " over the past ",
+    " over the last ",
+    " in the past year ",
+    " since the beginning ",
+    " last year ",
+    " a year ",
+    " per month ",
+)
 
 
 _YEAR_AS_START = frozenset({"since", "from", "until", "till", "by"})
@@ -795,8 +813,13 @@ class _Item:
             return 0, "deaths from a disaster or accident, not conflict"
         if "counted" in tags:
             after = 12 if "toll" in tags else 4
-            count = self._count(hit, before=6, after=after, not_before=WEAPON_NOUNS)
+            # "kills four": an active verb's count follows it ("dozens wounded" before it
+            # counts someone else).
+            before = 0 if self.text(hit) in _ACTIVE_KILL else 6
+            count = self._count(hit, before=before, after=after, not_before=WEAPON_NOUNS)
             if count >= self.engine.casualty_major:
+                if self._cumulative(hit):
+                    return level or 3, f"{count} killed over time: a running toll, not one attack"
                 return 4, f"{count}+ killed: mass-casualty violence"
             if level == 0 and "natural" not in tags:
                 cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
@@ -818,6 +841,9 @@ class _Item:
             return 2, f"{self.text(hit)} on computers ('{self.text(cue)}'): a cyberattack"
         if "force" in tags and level >= 3:
             return self.force_level(hit, level, note)
+        if "capability" in tags and (cue := self.near(hit, "test")) is not None:
+            self.add(cue, "modifier", "test", "a missile test: what it could carry is no threat")
+            return 2, f"'{self.text(hit)}' describes the weapon tested: a missile test"
         if "nuclear" in tags and (cue := self.near(hit, "assessment")) is not None:
             return (
                 1,
@@ -869,6 +895,12 @@ class _Item:
         if (site := self.near(hit, "nuclear_site")) is not None:
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
+
+    def _cumulative(self, hit: _Hit) -> bool:
+        """A toll summed over time ("have killed 30 so far this year", "40 since January")."""
+        start = hit[0] - 6 * _CHARS_PER_WORD
+        window = self.joined[max(0, start) : hit[1] + 8 * _CHARS_PER_WORD]
+        return any(marker in window for marker in _CUMULATIVE)
 
     def _count(
         self, hit: _Hit, before: int, after: int, not_before: frozenset[str] = frozenset()

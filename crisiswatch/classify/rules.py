@@ -63,6 +63,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "cyberable": frozenset({"cyber"}),
     "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
     "nuclear": frozenset({"assessment"}),
+    "capability": frozenset({"test"}),
     "disaster_sense": frozenset({"disaster"}),
     "civil_sense": frozenset({"business"}),
     "arguable": frozenset({"argument"}),
@@ -74,7 +75,7 @@ _ALWAYS = frozenset({"war_on", "state_measure"})  # tags whose words are always 
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
     | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "disaster_sense", "arguable"}
-    | {"civil_sense", "atrocity", "court", "war_on", "state_measure"}
+    | {"civil_sense", "atrocity", "court", "war_on", "state_measure", "capability"}
 )
 
 
