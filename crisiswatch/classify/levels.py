@@ -656,6 +656,8 @@ class _Item:
                 or ((drills := present.get("exercise")) and drills[0][0] < self.offset)
             ):
                 level = self.title_frame(level, title_peace)
+            elif modifiers and modifiers[0][0] < self.offset and self._history_title():
+                level = self.title_frame(level, True)
         return level, deescalation, self.evidence
 
     def no_event(self) -> bool:
@@ -694,7 +696,7 @@ class _Item:
             if hit[0] >= self.offset:
                 break
             entry = hit[2]
-            if (peace and entry.deescalation) or (
+            if (peace and (entry.deescalation or entry.effect == "commemoration")) or (
                 entry.level and ("test" in entry.tags or "exercise" in entry.tags)
             ):
                 frame = hit
@@ -710,14 +712,26 @@ class _Item:
         if level <= title_top or title_top >= 3:
             return level
         summary = self.joined[self.offset - 1 :]  # the folded summary, padded
-        peace = frame[2].deescalation
+        peace = frame[2].deescalation or frame[2].effect == "commemoration"
         breach = self.engine.breach_peace if peace else self.engine.breach
         if breach is not None and next(breach.iter(summary), None) is not None:
             return level  # "despite the truce", "violating the ceasefire": new news
-        kind = "a de-escalation" if peace else "a test or drill"
+        kind = (
+            "an anniversary"
+            if frame[2].effect == "commemoration"
+            else "a de-escalation"
+            if peace
+            else "a test or drill"
+        )
         note = f"the title reports {kind}: force words in the summary are background"
         self.add(frame, "modifier", "frame", note)
         return title_top
+
+    def _history_title(self) -> bool:
+        """Does the title mark an anniversary ("Hiroshima marks 80 years since ...")?"""
+        return any(
+            mod[0] < self.offset and mod[2].effect == "commemoration" for mod in self.modifiers
+        )
 
     def commercial_war(self, hit: _Hit) -> bool:
         """A background "war" after a commercial noun ("a transatlantic fare war")."""
@@ -749,6 +763,11 @@ class _Item:
             if actor is None:
                 return None, ""
             return 1, f"{actor.text} {self.text(hit)}: a state's measure, friction"
+        if "enters" in tags:  # "rebels enter Goma": ground taken; "rebels enter talks": nothing
+            actor = self.actor_after(hit, 16)
+            if actor is None:
+                return None, ""
+            return 4, f"{self.text(hit)} {actor.text}: a ground offensive"
         if "war_on" in tags and not self.state_after(hit):
             # "declares war on airport fees": a campaign against a thing, not a state
             return 0, f"'{self.text(hit)}' a thing, not a state: a figure of speech"

@@ -70,12 +70,14 @@ _NEEDS: dict[str, frozenset[str]] = {
     "atrocity": frozenset({"court"}),
     "court": frozenset({"atrocity"}),
 }
-_ALWAYS = frozenset({"war_on", "state_measure"})  # tags whose words are always read in context
+_ALWAYS = frozenset(
+    {"war_on", "state_measure", "enters"}
+)  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
     | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "disaster_sense", "arguable"}
-    | {"civil_sense", "atrocity", "court", "war_on", "state_measure", "capability"}
+    | {"civil_sense", "atrocity", "court", "war_on", "state_measure", "capability", "enters"}
 )
 
 
