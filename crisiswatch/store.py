@@ -366,21 +366,9 @@ class Store:
         seen: datetime,
         health: dict[str, Any] | None = None,
     ) -> int:
-        """Insert the items not stored yet; returns how many were new (see add_rows)."""
-        rows = [item_row(item, label) for item, label in pairs]
-        return self.add_rows(feed_id, rows, seen=seen, health=health)
-
-    def add_rows(
-        self,
-        feed_id: int,
-        rows: Iterable[ItemRow],
-        *,
-        seen: datetime,
-        health: dict[str, Any] | None = None,
-    ) -> int:
         """Insert the items not stored yet, in a transaction of their own (see insert_rows)."""
-        with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")
+        rows = [item_row(item, label) for item, label in pairs]
+        with self._transaction():
             new = self.insert_rows(feed_id, rows, seen=seen, health=health)
         if new:
             self.limit_wal()

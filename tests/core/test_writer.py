@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.models import item_row, utcnow
+from crisiswatch.models import Classification, Item, item_row, utcnow
 from crisiswatch.store import Store
 from crisiswatch.writer import Writer
 from tests.core.helpers import make_item, seeded_store
@@ -131,18 +131,17 @@ async def test_writer_on_a_store_keeps_every_item(tmp_path: Path, batched: bool)
     store, (feed, _) = seeded_store(tmp_path / "a.db")
     writer = Writer(max_batch=4, max_delay=0.01)
     writer.batcher = store
-    call = writer.batched if batched else writer.call
-    insert = store.insert_rows if batched else store.add_rows
-    counts = await asyncio.gather(
-        *(
-            call(
-                insert,
-                feed,
-                [item_row(*make_item("https://feed0.example/rss", n + 10 * k)) for n in range(10)],
-                seen=utcnow(),
-            )
+
+    def pairs(k: int) -> list[tuple[Item, Classification]]:
+        return [make_item("https://feed0.example/rss", n + 10 * k) for n in range(10)]
+
+    if batched:  # inside shared transactions, as the collector writes
+        jobs = [
+            writer.batched(store.insert_rows, feed, [item_row(*p) for p in pairs(k)], seen=utcnow())
             for k in range(10)
-        )
-    )
+        ]
+    else:  # each in a transaction of its own
+        jobs = [writer.call(store.add_items, feed, pairs(k), seen=utcnow()) for k in range(10)]
+    counts = await asyncio.gather(*jobs)
     writer.close()
     assert counts == [10] * 10 and store.count_items() == 100
