@@ -458,6 +458,8 @@ class _Item:
         if actor is None:
             return False
         text = self.title if actor.field == "title" else self.summary
+        if text[actor.end : actor.end + 2] in ("'s", "\u2019s"):
+            return False  # "war on Hungary's energy": a thing of the country's
         rest = text[actor.end : actor.end + 24].split(None, 1)
         return not rest or not rest[0][0].isalnum() or rest[0].lower() in _AFTER_A_STATE
 
@@ -763,6 +765,11 @@ class _Item:
             if actor is None:
                 return None, ""
             return 1, f"{actor.text} {self.text(hit)}: a state's measure, friction"
+        if ("munition" in tags or "hardware" in tags) and (
+            cue := self.near(hit, "purchase")
+        ) is not None:  # "Poland signs deal for 180 more K2 tanks": procurement
+            self.add(cue, "modifier", "purchase", "weapons bought for one's own forces")
+            return 0, f"'{self.text(hit)}' bought, not used: an arms purchase"
         if "enters" in tags:  # "rebels enter Goma": ground taken; "rebels enter talks": nothing
             actor = self.actor_after(hit, 16)
             if actor is None:
@@ -942,8 +949,8 @@ class _Item:
                 return 1, f"'{word}' rejected or failed: friction"
             return value, note
         if hit[0] in self.threat_only or "threat_only" in hit[2].tags:
-            if effect != "threat":
-                return None, ""
+            if effect != "threat" or self.near(hit, "disaster") is not None:
+                return None, ""  # "warned of more rain": weather, not a threat
             if (
                 hit[0] in self.threat_only
                 and "announce" in mod[2].tags

@@ -49,12 +49,13 @@ SOUGHT_TAGS = frozenset(
     | {"foreigners"}
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
-    | {"argument", "court", "atrocity", "fiction", "dated"}
+    | {"argument", "court", "atrocity", "fiction", "dated", "purchase"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
 _NEEDS: dict[str, frozenset[str]] = {
-    "munition": frozenset({"space", "business"}),
+    "munition": frozenset({"space", "business", "purchase"}),
+    "hardware": frozenset({"purchase"}),
     "labour": frozenset({"strike_object", "labour_cue"}),
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
@@ -77,7 +78,16 @@ _ALWAYS = frozenset(
 _CONTEXT_TAGS = frozenset(
     {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
     | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "disaster_sense", "arguable"}
-    | {"civil_sense", "atrocity", "court", "war_on", "state_measure", "capability", "enters"}
+    | {
+        "civil_sense",
+        "atrocity",
+        "court",
+        "war_on",
+        "state_measure",
+        "capability",
+        "enters",
+        "hardware",
+    }
 )
 
 
