@@ -133,7 +133,12 @@ class Classifier:
 
     def classify(self, title: str, summary: str = "") -> Classification:
         """Actor evidence first, then level evidence."""
-        if has_quotes(title) or has_quotes(summary):
+        # "'" is the only quote ASCII text can hold; other text is checked in full.
+        if (
+            ("'" in title or "'" in summary)
+            if title.isascii() and summary.isascii()
+            else (has_quotes(title) or has_quotes(summary))
+        ):
             squeezed_title, squeezed_summary = squeeze(title), squeeze(summary)
             if squeezed_title or squeezed_summary:
                 found = self._classify(

@@ -924,8 +924,11 @@ class _Item:
 
     def _cumulative(self, hit: _Hit) -> bool:
         """A toll summed over time ("have killed 30 so far this year", "40 since January")."""
-        start = hit[0] - 6 * _CHARS_PER_WORD
-        window = self.joined[max(0, start) : hit[1] + 8 * _CHARS_PER_WORD]
+        sep = self.offset - 2  # the title/summary separator: a toll stays in its field
+        lo, hi = (0, sep) if hit[0] < sep else (sep + 1, len(self.joined))
+        window = self.joined[
+            max(lo, hit[0] - 6 * _CHARS_PER_WORD) : min(hi, hit[1] + 8 * _CHARS_PER_WORD)
+        ]
         return any(marker in window for marker in _CUMULATIVE)
 
     def _count(
