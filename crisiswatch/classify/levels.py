@@ -524,8 +524,8 @@ class _Item:
         return f"'{self.text(hit)}' asked about, not reported as happening"
 
     def _indefinite(self, hit: _Hit) -> bool:
-        """Is the act introduced by "a", "an" or "any" ("a Chinese attack on Taiwan")?"""
-        words = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        """Is the act introduced by "a", "an" or "any" ("a Chinese blockade or invasion")?"""
+        words = self.joined[max(0, hit[0] - 4 * _CHARS_PER_WORD) : hit[0]].split()[-4:]
         return not _INDEFINITE.isdisjoint(words)
 
     def _next_word(self, hit: _Hit) -> str:
@@ -784,6 +784,12 @@ class _Item:
             return 0, f"'{self.text(hit)}' before a court: justice, not fighting"
         if "court" in tags and (cue := self.near(hit, "atrocity")) is not None:
             return 0, f"'{self.text(hit)}' for past violence ('{self.text(cue)}'): justice"
+        if (
+            "court" in tags
+            and (cue := self.near(hit, "crime")) is not None
+            and self.near(hit, "foreigners", 3) is None
+        ):  # "court jails ex-bank executive over money laundering": ordinary justice
+            return 0, f"'{self.text(hit)}' for a crime ('{self.text(cue)}'): ordinary justice"
         if (
             "disaster_sense" in tags
             and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None

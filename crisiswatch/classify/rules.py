@@ -49,7 +49,7 @@ SOUGHT_TAGS = frozenset(
     | {"foreigners"}
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
-    | {"argument", "court", "atrocity", "fiction", "dated", "purchase"}
+    | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -69,7 +69,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "civil_sense": frozenset({"business"}),
     "arguable": frozenset({"argument"}),
     "atrocity": frozenset({"court"}),
-    "court": frozenset({"atrocity"}),
+    "court": frozenset({"atrocity", "crime"}),
 }
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "enters"}
