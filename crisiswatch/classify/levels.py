@@ -565,6 +565,7 @@ class _Item:
         level, deescalation, weak, counted = 0, False, [], False
         title_peace = False  # a de-escalation that stands, in the title
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
+        threat_only = self.threat_only  # filled by context_level as it goes
         add = self.add
         for hit in self.ordered:
             if hit[0] in consumed:
@@ -590,31 +591,32 @@ class _Item:
                     if value > level:
                         level = value
                 continue
-            if "weak" in entry.tags:
+            tags = entry.tags
+            if "weak" in tags:
                 weak.append(hit)
                 continue
-            if sport is not None and "soft" in entry.tags:
-                self.add(sport, "modifier", "sport", sport[2].note + ": not military")
+            if sport is not None and "soft" in tags:
+                add(sport, "modifier", "sport", sport[2].note + ": not military")
                 continue
-            if entry.plain or (not entry.always and entry.needs.isdisjoint(present)):
+            if not entry.always and entry.needs.isdisjoint(present):
                 value, note = entry.level, entry.note
             else:
                 value, note = self.context_level(hit)
                 if value is None:
                     continue
+            only_threat = hit[0] in threat_only or "threat_only" in tags
             if (
                 (value >= 2 and (modifiers or asking))
                 or (value == 1 and cancelling)
                 or entry.deescalation
-                or hit[0] in self.threat_only
-                or "threat_only" in entry.tags
+                or only_threat
             ):
                 mod = self.modifier_for(hit, modifiers) if modifiers else None
                 if value == 1 and mod is not None and mod[2].effect not in _CANCELS_ACT:
                     mod = None  # only a negation or prevention undoes friction
                 if mod is not None:
                     value, note = self.modified(hit, value, note, mod)
-                elif hit[0] in self.threat_only or "threat_only" in entry.tags:
+                elif only_threat:
                     continue
                 if value is None:
                     continue
@@ -626,12 +628,13 @@ class _Item:
             if entry.deescalation and value == 0:
                 deescalation = True
                 title_peace = title_peace or hit[0] < self.offset
-                self.add(hit, "deescalation", "0", note)
-            elif "metaphor" in entry.tags:
-                self.add(hit, "modifier", "metaphor", note)
-            elif value or not entry.plain:  # routine words ("budget") explain nothing
-                self.add(hit, "level", _LEVEL_TEXT[value], note)
-            level = max(level, value)
+                add(hit, "deescalation", "0", note)
+            elif "metaphor" in tags:
+                add(hit, "modifier", "metaphor", note)
+            else:
+                add(hit, "level", _LEVEL_TEXT[value], note)
+            if value > level:
+                level = value
         if weak and not counted:
             for hit in weak:
                 value, note = hit[2].level or 0, hit[2].note
