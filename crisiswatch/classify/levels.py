@@ -574,15 +574,9 @@ class _Item:
             if entry.plain:  # the common case: a word whose level no context changes
                 value, note = entry.level, entry.note
                 if (value >= 2 and (modifiers or asking)) or (value == 1 and cancelling):
-                    mod = self.modifier_for(hit, modifiers) if modifiers else None
-                    if value == 1 and mod is not None and mod[2].effect not in _CANCELS_ACT:
-                        mod = None  # only a negation or prevention undoes friction
-                    if mod is not None:
-                        value, note = self.modified(hit, value, note, mod)
-                        if value is None:
-                            continue
-                    if value >= 2 and asking and self.asked(hit):
-                        value, note = 1, self.asked_note(hit)
+                    value, note = self.scoped(hit, value, note, asking)
+                    if value is None:
+                        continue
                 if storied and value >= 2:
                     value, note = self.storied(hit, value, note)
                 counted = True
@@ -611,17 +605,9 @@ class _Item:
                 or entry.deescalation
                 or only_threat
             ):
-                mod = self.modifier_for(hit, modifiers) if modifiers else None
-                if value == 1 and mod is not None and mod[2].effect not in _CANCELS_ACT:
-                    mod = None  # only a negation or prevention undoes friction
-                if mod is not None:
-                    value, note = self.modified(hit, value, note, mod)
-                elif only_threat:
-                    continue
+                value, note = self.scoped(hit, value, note, asking, only_threat)
                 if value is None:
                     continue
-                if value >= 2 and asking and self.asked(hit):
-                    value, note = 1, self.asked_note(hit)
             if storied and value >= 2:
                 value, note = self.storied(hit, value, note)
             counted = True
@@ -664,6 +650,28 @@ class _Item:
             elif modifiers and modifiers[0][0] < self.offset and self._history_title():
                 level = self.title_frame(level, True)
         return level, deescalation, self.evidence
+
+    def scoped(
+        self, hit: _Hit, value: int, note: str, asking: bool, only_threat: bool = False
+    ) -> tuple[int | None, str]:
+        """The word's level under the modifier that reaches it and inside a question.
+
+        None: it no longer counts (negated, denied; or a threat-only verb no threat reaches).
+        """
+        modifiers = self.modifiers
+        mod = self.modifier_for(hit, modifiers) if modifiers else None
+        if value == 1 and mod is not None and mod[2].effect not in _CANCELS_ACT:
+            mod = None  # only a negation or prevention undoes friction
+        if mod is not None:
+            changed, note = self.modified(hit, value, note, mod)
+            if changed is None:
+                return None, ""
+            value = changed
+        elif only_threat:
+            return None, ""
+        if value >= 2 and asking and self.asked(hit):
+            return 1, self.asked_note(hit)
+        return value, note
 
     def no_event(self) -> bool:
         """Does the title report no event: a non-news genre or a retrospective?
