@@ -89,6 +89,8 @@ def _fingerprint(paths: list[Path]) -> str:
 # The modules whose code decides the output: a change to any of them re-tags history.
 _CODE = (
     "levels.py",
+    "judge.py",
+    "context.py",
     "quotes.py",
     "rules.py",
     "counts.py",

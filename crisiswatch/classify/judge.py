@@ -1,0 +1,500 @@
+"""One item read against the level engine's lexicon: modifiers, framing and the decision.
+
+`LevelEngine` (levels.py) builds the lexicon and the framing settings once; an
+`ItemJudge` is made per item from the scanner's hits and decides its level,
+keeping the evidence for every phrase that counted. What a word means in its
+context is in `context.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from crisiswatch.classify.context import (
+    _CHARS_PER_WORD,
+    ContextRules,
+    _Hit,
+)
+from crisiswatch.classify.scanner import SEP
+from crisiswatch.models import Evidence
+
+if TYPE_CHECKING:
+    from crisiswatch.classify.levels import LevelEngine
+
+# A clause ends at ; : ! ? brackets, quotes, a full stop or comma before a space,
+# or a spaced dash; a sentence only at ; ! ? or a full stop. "U.S." ends nothing.
+_PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
+_SENTENCE_MARKS = frozenset(".;!?")
+_SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
+_WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
+_DASHES = frozenset("-\u2013\u2014")
+_SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
+_INDEFINITE = frozenset({"a", "an", "any"})
+_LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
+_tuple_new = tuple.__new__  # make_evidence, inlined in ItemJudge.add
+_CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
+_CANCELS_ACT = frozenset({"negation", "prevention"})
+_REMAINS = frozenset(("bodies", "remains", "dead"))
+_PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
+# After a backward-looking "ends", these words show it has an object ("the truce that
+# ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
+_OBJECT_STARTS = frozenset(
+    ("the", "a", "an", "its", "their", "his", "her", "more", "years", "decades", "months",
+     "weeks", "two", "three", "hostilities", "fighting", "border", "conflict", "war", "violence",
+     "crisis", "standoff", "row", "feud", "dispute", "tensions", "clashes", "blockade", "siege",
+     "occupation")
+)  # fmt: skip
+
+
+def _ends_clause(text: str, i: int) -> bool:
+    """Is the punctuation at text[i] a clause end? Not in "2.5", "U.S." or "Iran-backed"."""
+    char = text[i]
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if char in ".,":
+        if not after.isspace():
+            return False
+        return char == "," or not (text[i - 1 : i].isupper() and not text[i - 2 : i - 1].isalpha())
+    if char in _DASHES:
+        return text[i - 1 : i].isspace() and after.isspace()
+    return True
+
+
+class ItemJudge(ContextRules):
+    """Working state for one item; lives only inside `LevelEngine.assess`."""
+
+    __slots__ = (
+        "_shown", "actors", "cancelling", "consumed", "engine", "evidence", "hits",
+        "joined", "modifiers", "offset", "ordered", "original", "summary", "tagged", "threat_only",
+        "title",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        engine: LevelEngine,
+        title: str,
+        summary: str,
+        joined: str,
+        offset: int,
+        hits: list[_Hit],
+        actors: Sequence[Evidence],
+    ) -> None:
+        self.engine, self.title, self.summary = engine, title, summary
+        self.joined, self.offset, self.hits = joined, offset, hits
+        # One pass: the cue index, the modifiers, and the words that carry a level, in
+        # the order decide reads them: verbs that pair with a weapon first ("drones hit"),
+        # so the verb speaks for both.
+        tagged: dict[str, list[_Hit]] = {}
+        modifiers: list[_Hit] = []
+        paired: list[_Hit] = []
+        levelled: list[_Hit] = []
+        cancelling = False
+        for hit in hits:
+            entry = hit[2]
+            if entry.cues:
+                for tag in entry.cues:
+                    if tag in tagged:
+                        tagged[tag].append(hit)
+                    else:
+                        tagged[tag] = [hit]
+            if entry.effect:
+                modifiers.append(hit)
+                cancelling = cancelling or entry.effect in _CANCELS_ACT
+            if entry.level is not None:
+                (paired if entry.pair else levelled).append(hit)
+        self.tagged, self.modifiers, self.cancelling = tagged, modifiers, cancelling
+        self.ordered = paired + levelled if paired else levelled
+        self.original: str | None = None  # the raw text in joined coordinates, on first need
+        # Starts of hits a weapon verb already explained, and of verbs that count only
+        # inside a threat ("vows to keep targeting ships"): set while deciding.
+        self.consumed: set[int] = set()
+        self.threat_only: set[int] = set()
+        self.actors = actors
+        self.evidence: list[Evidence] = []
+        self._shown: set[int] = set()
+
+    # -- positions ---------------------------------------------------------------------
+
+    def ends_between(self, a: int, b: int, sentence: bool = False) -> bool:
+        """Does a clause (or, with `sentence`, a sentence) end between positions a and b?
+
+        Checked on demand over the few characters between two hits, which is cheaper
+        than finding every clause of the item up front.
+        """
+        if a <= self.offset - 2 < b:  # the title/summary separator ends both
+            return True
+        if self.original is None:
+            self.original = " " + self.title + SEP + self.summary + " "
+        text = self.original
+        for match in _PUNCT.finditer(text, a, b):
+            i = match.start()
+            char = text[i]
+            if char in _SOFT_MARKS and not _ends_clause(text, i):
+                continue
+            if not sentence or char in _SENTENCE_MARKS:
+                return True
+        return False
+
+    def gap(self, a: int, b: int) -> int:
+        """Words strictly between positions a and b of the joined text."""
+        return len(self.joined[a:b].split()) if a < b else 0
+
+    def text(self, hit: _Hit) -> str:
+        return self.joined[hit[0] : hit[1]]
+
+    def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
+        """Evidence for `hit`, in the coordinates of its own field."""
+        at = hit[0]
+        if kind == "modifier":  # one modifier may change several words: show it once
+            if at in self._shown:
+                return
+            self._shown.add(at)
+        if at < self.offset:
+            field, text, start = "title", self.title, at - 1
+        else:
+            field, text, start = "summary", self.summary, at - self.offset
+        end = start + hit[1] - at
+        # make_evidence, inlined: this runs for nearly every word that counts.
+        self.evidence.append(
+            _tuple_new(Evidence, (field, start, end, text[start:end], kind, value, note))
+        )
+
+    # -- context -----------------------------------------------------------------------
+
+    def near(
+        self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
+    ) -> _Hit | None:
+        """The closest other hit tagged `tag` in the same sentence, within `window` words.
+
+        `tag` must be in SOUGHT_TAGS (a test checks every call site).
+        """
+        candidates = self.tagged.get(tag)
+        if not candidates:
+            return None
+        best, best_gap = None, window + 1
+        for other in candidates:
+            if before and other[1] <= hit[0]:
+                a, b = other[1], hit[0]
+            elif after and other[0] >= hit[1]:
+                a, b = hit[1], other[0]
+            else:
+                continue  # the hit itself, or on the wrong side
+            if b - a > _CHARS_PER_WORD * best_gap:
+                continue  # too far to be within the window: skip counting words
+            gap = len(self.joined[a:b].split())
+            if gap < best_gap and not self.ends_between(a, b, sentence=True):
+                best, best_gap = other, gap
+        return best
+
+    def modifier_for(self, hit: _Hit, modifiers: list[_Hit]) -> _Hit | None:
+        """The strongest modifier whose scope covers `hit`."""
+        best: _Hit | None = None
+        best_rank = 99
+        for mod in modifiers:
+            entry = mod[2]
+            if mod[1] <= hit[0]:
+                a, b, reach = mod[1], hit[0], entry.ahead
+            elif mod[0] >= hit[1] and entry.behind:
+                if mod[0] - hit[1] > _CHARS_PER_WORD * (entry.behind + 1):
+                    continue  # out of reach: the cheap test first
+                if "indefinite_only" in entry.tags and not self._indefinite(hit):
+                    continue
+                if entry.effect == "rejection" and not hit[2].deescalation:
+                    continue  # "talks collapse" looks back; "threatens to quit" does not
+                if entry.effect == "rejection" and self._has_object(mod):
+                    continue  # "the deal ends years of talks": the deal is not rejected
+                a, b, reach = hit[1], mod[0], entry.behind
+            else:
+                continue
+            if b - a > _CHARS_PER_WORD * (reach + 1) or self.gap(a, b) > reach:
+                continue
+            if "participle_only" in entry.tags and not self.text(hit).endswith("ed"):
+                continue  # "frees kidnapped soldiers", but not "released footage of strikes"
+            if "bodies_only" in entry.tags and self.text(hit) not in _REMAINS:
+                continue  # "returns 1,000 bodies", but not "returns fire"
+            if a == mod[1] and "announce" in entry.tags and self._participle_after_verb(a, hit):
+                continue  # "orders troops to rescue abducted girls": the abduction happened
+            if self.ends_between(a, b) or (a == mod[1] and self._broken(mod, hit)):
+                continue
+            if entry.requires and self.near(mod, entry.requires, 4, after=False) is None:
+                continue
+            if entry.rank < best_rank:  # threats and hypotheses rank alike: the first wins
+                best, best_rank = mod, entry.rank
+        return best
+
+    def asked(self, hit: _Hit) -> bool:
+        """Is the hit inside a question ("Will Iran retaliate?")?"""
+        if self.original is None:
+            self.original = " " + self.title + SEP + self.summary + " "
+        text = self.original
+        end = self.offset - 2 if hit[0] < self.offset else len(text)
+        match = _SENTENCE_END.search(text, hit[1], end)
+        if match is None or match.group() != "?":
+            return False
+        # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":
+        # a wh-question takes the act as given; "Will Israel strike Iran?" does not.
+        begin = self.offset if hit[0] >= self.offset else 0
+        for mark in _SENTENCE_END.finditer(text, begin, hit[0]):
+            begin = mark.end()
+        return _WH_QUESTION.search(text, begin, hit[0]) is None
+
+    def asked_note(self, hit: _Hit) -> str:
+        return f"'{self.text(hit)}' asked about, not reported as happening"
+
+    def _indefinite(self, hit: _Hit) -> bool:
+        """Is the act introduced by "a", "an" or "any" ("a Chinese blockade or invasion")?"""
+        words = self.joined[max(0, hit[0] - 4 * _CHARS_PER_WORD) : hit[0]].split()[-4:]
+        return not _INDEFINITE.isdisjoint(words)
+
+    def _next_word(self, hit: _Hit) -> str:
+        rest = self.joined[hit[1] : hit[1] + 24].split(None, 1)
+        return rest[0] if rest else ""
+
+    def _participle_after_verb(self, a: int, hit: _Hit) -> bool:
+        """Is `hit` a past participle right after another verb ("to rescue abducted")?
+
+        Then it describes a state that already exists; "to be attacked" is still ahead.
+        """
+        between = self.joined[a : hit[0]].split()
+        return (
+            len(between) == 1
+            and between[0] not in _PASSIVE_AUXILIARIES
+            and self.joined[hit[0] : hit[1]].endswith("ed")
+        )
+
+    def _has_object(self, mod: _Hit) -> bool:
+        """Is the verb followed by its object ("ended the fighting"), not a pause?"""
+        rest = self.joined[mod[1] : mod[1] + 24].split(None, 1)
+        return (
+            bool(rest) and rest[0] in _OBJECT_STARTS and not self.ends_between(mod[1], mod[1] + 1)
+        )
+
+    def _broken(self, mod: _Hit, hit: _Hit) -> bool:
+        return any(h[0] >= mod[1] and h[1] <= hit[0] for h in self.tagged.get("breaker", ()))
+
+    # -- decision ----------------------------------------------------------------------
+
+    def decide(self) -> tuple[int, bool, list[Evidence]]:
+        modifiers, cancelling = self.modifiers, self.cancelling
+        asking = "?" in self.title or "?" in self.summary
+        present = self.tagged
+        sport = self._sport() if "sport" in present else None
+        storied = "fiction" in present or "dated" in present  # history or fiction possible
+        level, deescalation, weak, counted = 0, False, [], False
+        title_peace = False  # a de-escalation that stands, in the title
+        consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
+        threat_only = self.threat_only  # filled by context_level as it goes
+        add = self.add
+        for hit in self.ordered:
+            if hit[0] in consumed:
+                continue
+            entry = hit[2]
+            if entry.plain:  # the common case: a word whose level no context changes
+                value, note = entry.level, entry.note
+                if (value >= 2 and (modifiers or asking)) or (value == 1 and cancelling):
+                    value, note = self.scoped(hit, value, note, asking)
+                    if value is None:
+                        continue
+                if storied and value >= 2:
+                    value, note = self.storied(hit, value, note)
+                counted = True
+                if value:  # routine words ("budget") explain nothing
+                    add(hit, "level", _LEVEL_TEXT[value], note)
+                    if value > level:
+                        level = value
+                continue
+            tags = entry.tags
+            if "weak" in tags:
+                weak.append(hit)
+                continue
+            if sport is not None and "soft" in tags:
+                add(sport, "modifier", "sport", sport[2].note + ": not military")
+                continue
+            if not entry.always and entry.needs.isdisjoint(present):
+                value, note = entry.level, entry.note
+            else:
+                value, note = self.context_level(hit)
+                if value is None:
+                    continue
+            only_threat = hit[0] in threat_only or "threat_only" in tags
+            if (
+                (value >= 2 and (modifiers or asking))
+                or (value == 1 and cancelling)
+                or entry.deescalation
+                or only_threat
+            ):
+                value, note = self.scoped(hit, value, note, asking, only_threat)
+                if value is None:
+                    continue
+            if storied and value >= 2:
+                value, note = self.storied(hit, value, note)
+            counted = True
+            if entry.deescalation and value == 0:
+                deescalation = True
+                title_peace = title_peace or hit[0] < self.offset
+                add(hit, "deescalation", "0", note)
+            elif "metaphor" in tags:
+                add(hit, "modifier", "metaphor", note)
+            else:
+                add(hit, "level", _LEVEL_TEXT[value], note)
+            if value > level:
+                level = value
+        if weak and not counted:
+            for hit in weak:
+                value, note = hit[2].level or 0, hit[2].note
+                if self.commercial_war(hit):
+                    continue
+                mod = self.modifier_for(hit, modifiers) if modifiers else None
+                if mod is not None and (changed := self.modified(hit, value, note, mod))[0] is None:
+                    continue
+                if mod is not None:
+                    value, note = changed  # type: ignore[assignment]
+                if value >= 2 and asking and self.asked(hit):
+                    value, note = 1, self.asked_note(hit)
+                self.add(hit, "level", str(value), note)
+                level = max(level, value)
+        if level:  # the frame of the title (see the frame_* settings): cheap tests first
+            title = self.title
+            if (
+                ":" in title or " on," in title or title.endswith(self.engine.retro_ends)
+            ) and self.no_event():
+                level = 0
+            elif title_peace or (
+                # a test or drill in the title (the lists are in text order)
+                ((tests := present.get("test")) and tests[0][0] < self.offset)
+                or ((drills := present.get("exercise")) and drills[0][0] < self.offset)
+            ):
+                level = self.title_frame(level, title_peace)
+            elif modifiers and modifiers[0][0] < self.offset and self._history_title():
+                level = self.title_frame(level, True)
+        return level, deescalation, self.evidence
+
+    def scoped(
+        self, hit: _Hit, value: int, note: str, asking: bool, only_threat: bool = False
+    ) -> tuple[int | None, str]:
+        """The word's level under the modifier that reaches it and inside a question.
+
+        None: it no longer counts (negated, denied; or a threat-only verb no threat reaches).
+        """
+        modifiers = self.modifiers
+        mod = self.modifier_for(hit, modifiers) if modifiers else None
+        if value == 1 and mod is not None and mod[2].effect not in _CANCELS_ACT:
+            mod = None  # only a negation or prevention undoes friction
+        if mod is not None:
+            changed, note = self.modified(hit, value, note, mod)
+            if changed is None:
+                return None, ""
+            value = changed
+        elif only_threat:
+            return None, ""
+        if value >= 2 and asking and self.asked(hit):
+            return 1, self.asked_note(hit)
+        return value, note
+
+    def no_event(self) -> bool:
+        """Does the title report no event: a non-news genre or a retrospective?
+
+        "Review: ...", "Editor's note: ..."; "Beirut's port blast, five years on".
+        """
+        engine, title = self.engine, self.title
+        if engine.genre is not None and ":" in title[:24] and engine.genre.match(title):
+            label = (1, 1 + title.index(":"), self.hits[0][2])
+            self.add(label, "modifier", "genre", "a non-news genre: no event reported")
+            return True
+        if (
+            engine.retrospective is not None
+            and title.endswith(engine.retro_ends)
+            and (match := engine.retrospective.search(title)) is not None
+        ) or (
+            engine.retrospective_lead is not None
+            and (match := engine.retrospective_lead.match(title)) is not None
+        ):
+            tail = (1 + match.start(1), 1 + match.end(1), self.hits[0][2])
+            self.add(tail, "modifier", "commemoration", "a retrospective: history, not news")
+            return True
+        return False
+
+    def title_frame(self, level: int, peace: bool) -> int:
+        """The level when the title's event keeps the summary's force words as background.
+
+        A title whose event is a de-escalation that stands (`peace`) or a test or
+        drill, with no act of force in it: the summary adds background ("areas hit by
+        recent fighting") or the same test ("shells landed in the sea"), unless it
+        reports a breach. The level is then the title's own.
+        """
+        frame = None
+        for hit in self.hits:
+            if hit[0] >= self.offset:
+                break
+            entry = hit[2]
+            if (peace and (entry.deescalation or entry.effect == "commemoration")) or (
+                entry.level and ("test" in entry.tags or "exercise" in entry.tags)
+            ):
+                frame = hit
+                break
+        if frame is None:
+            return level
+        # The title's own level, worked out here rather than in the hot loop ("0"-"5").
+        top = max(
+            (e.value for e in self.evidence if e.kind == "level" and e.field == "title"),
+            default="0",
+        )
+        title_top = int(top)
+        if level <= title_top or title_top >= 3:
+            return level
+        summary = self.joined[self.offset - 1 :]  # the folded summary, padded
+        peace = frame[2].deescalation or frame[2].effect == "commemoration"
+        breach = self.engine.breach_peace if peace else self.engine.breach
+        if breach is not None and next(breach.iter(summary), None) is not None:
+            return level  # "despite the truce", "violating the ceasefire": new news
+        kind = (
+            "an anniversary"
+            if frame[2].effect == "commemoration"
+            else "a de-escalation"
+            if peace
+            else "a test or drill"
+        )
+        note = f"the title reports {kind}: force words in the summary are background"
+        self.add(frame, "modifier", "frame", note)
+        return title_top
+
+    def _history_title(self) -> bool:
+        """Does the title mark an anniversary ("Hiroshima marks 80 years since ...")?"""
+        return any(
+            mod[0] < self.offset and mod[2].effect == "commemoration" for mod in self.modifiers
+        )
+
+    def modified(self, hit: _Hit, value: int, note: str, mod: _Hit) -> tuple[int | None, str]:
+        """Apply a modifier's effect; None means the word no longer counts."""
+        effect, word = mod[2].effect, self.text(hit)
+        self.add(mod, "modifier", effect, mod[2].note)
+        if hit[2].deescalation:
+            if effect in _CANCELS_PEACE:
+                return 1, f"'{word}' rejected or failed: friction"
+            return value, note
+        if hit[0] in self.threat_only or "threat_only" in hit[2].tags:
+            if effect != "threat" or self.near(hit, "disaster") is not None:
+                return None, ""  # "warned of more rain": weather, not a threat
+            if (
+                hit[0] in self.threat_only
+                and "announce" in mod[2].tags
+                and "military_cue" not in self.tagged
+            ):
+                return None, ""  # "tariffs to fall", "inflation will hit 5%": no armed actor
+            return 2, f"threatened '{word}': explicit threat"
+        if effect == "threat":
+            if "nuclear" in hit[2].tags:
+                return 5, f"explicit nuclear threat ('{word}')"
+            return 2, f"threatened '{word}': explicit threat, not an act"
+        if effect == "hypothetical":
+            if "nuclear_use" in hit[2].tags and self.near(hit, "assessment") is None:
+                return 5, f"nuclear use held out as a possibility ('{word}'): a nuclear threat"
+            return 1, f"'{word}' is hypothetical or predicted, not happening"
+        if effect == "delivery":
+            if "nuclear" in hit[2].tags:
+                return value, note  # nuclear arms moved or doctrine approved: still nuclear
+            return 2, f"'{word}' supplied, not used: arms delivery"
+        if "nuclear" in hit[2].tags and effect != "commemoration":
+            return 1, f"'{word}' mentioned, not threatened: nuclear rhetoric"
+        return None, ""  # negated, prevented, commemorated, denied, warned against
