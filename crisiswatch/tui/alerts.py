@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from crisiswatch.store import StoredItem
+from crisiswatch.queries import StoredItem
 from crisiswatch.tui.render import badge_style, level_style
 
 

@@ -26,8 +26,9 @@ from textual.worker import Worker, WorkerState
 
 from crisiswatch.config import Config
 from crisiswatch.models import utcnow
+from crisiswatch.queries import StoredItem
 from crisiswatch.sanitize import safe_url
-from crisiswatch.store import StoredItem, StoreError
+from crisiswatch.store import StoreError
 from crisiswatch.tui.alerts import AlertsStrip
 from crisiswatch.tui.base import DashScreen
 from crisiswatch.tui.commands import CountryCommands

@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from crisiswatch.store import Store, StoredItem
+from crisiswatch.queries import StoredItem
+from crisiswatch.store import Store
 from crisiswatch.tui.base import DashScreen
 from crisiswatch.tui.data import PAGE, CountryData, country_page, cursor_of, load_country
 from crisiswatch.tui.item_screen import ItemScreen

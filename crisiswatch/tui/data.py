@@ -16,7 +16,8 @@ from pathlib import Path
 
 from crisiswatch.index import WINDOW, IndexReading, hourly_weights, reading
 from crisiswatch.models import FeedHealth, from_iso, to_iso
-from crisiswatch.store import Cursor, Store, StoredItem
+from crisiswatch.queries import Cursor, StoredItem
+from crisiswatch.store import Store
 from crisiswatch.tui.names import country_name
 
 WATCHLIST_KEY = "dashboard.watchlist"

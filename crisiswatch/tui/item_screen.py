@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Static
 
-from crisiswatch.store import StoredItem
+from crisiswatch.queries import StoredItem
 from crisiswatch.tui.base import DashScreen
 from crisiswatch.tui.data import time_ago
 from crisiswatch.tui.key_bar import KeyBar

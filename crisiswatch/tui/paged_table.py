@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from crisiswatch.store import StoredItem
+from crisiswatch.queries import StoredItem
 from crisiswatch.tui.data import time_ago
 from crisiswatch.tui.render import Cell, level_style
 

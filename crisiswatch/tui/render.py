@@ -15,7 +15,7 @@ from rich.text import Text
 
 from crisiswatch.models import LEVEL_NAMES as _NAMES
 from crisiswatch.models import Evidence
-from crisiswatch.store import StoredItem
+from crisiswatch.queries import StoredItem
 from crisiswatch.tui.data import time_ago
 
 LEVEL_NAMES = dict(enumerate(_NAMES))

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from crisiswatch.store import StoredItem
+from crisiswatch.queries import StoredItem
 from crisiswatch.tui.base import DashScreen
 from crisiswatch.tui.item_screen import ItemScreen
 from crisiswatch.tui.key_bar import KeyBar

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from crisiswatch.models import Classification, utcnow
-from crisiswatch.store import SCHEMA_VERSION, Store, StoreError, fts_query
+from crisiswatch.queries import fts_query
+from crisiswatch.store import SCHEMA_VERSION, Store, StoreError
 from tests.core.helpers import make_item, seeded_store
 
 

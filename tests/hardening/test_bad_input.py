@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crisiswatch.models import Classification, Item, utcnow
-from crisiswatch.store import Store, fts_query
+from crisiswatch.queries import fts_query
+from crisiswatch.store import Store
 from tests.hardening.farm import ROOT
 
 GOOD_FEED = "[[feeds]]\nurl = 'https://a.example/rss'\n"
