@@ -303,6 +303,11 @@ class ContextRules:
                 return None, ""  # "strikes a deal", "strikes an upbeat tone"
             if self.near(hit, "labour_cue") and not self.near(hit, "military_cue"):
                 return 1, "labour strike: friction, not force"
+            tagged = self.tagged
+            if "walkout" in tagged and "military_cue" not in tagged and "munition" not in tagged:
+                # "Doctors extend walkout. ... as the strike entered its sixth month"
+                walkout = tagged["walkout"][0]
+                return 1, f"a labour strike (the item tells of '{self.text(walkout)}')"
         if "civil" in tags and (cue := self.near(hit, "protest_cue")) is not None:
             return min(level, 1), f"civil protest action ('{self.text(cue)}'): friction"
         if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:
@@ -341,6 +346,9 @@ class ContextRules:
             and self.near(hit, "military_cue") is None
         ):
             return 1, f"{self.text(hit)} {self.text(cue)}: a verbal attack, friction"
+        if "capture" in tags and (cue := self.near(hit, "crime", 8)) is not None:
+            # "police seize 8 tonnes of cocaine": law enforcement, not force
+            return 0, f"'{self.text(hit)}' of contraband ('{self.text(cue)}'): law enforcement"
         if "cyberable" in tags and (cue := self.near(hit, "cyber", 4)) is not None:
             return 2, f"{self.text(hit)} on computers ('{self.text(cue)}'): a cyberattack"
         if "force" in tags and level >= 3:
@@ -390,7 +398,10 @@ class ContextRules:
                 return 2, f"'{word}' in an exercise ('{self.text(drill)}'): a show of force"
         if level == 3:
             window = self.engine.scale_window
-            if (cue := self.near(hit, "scale", window, after=False)) is not None:
+            if (cue := self.near(hit, "scale", window, after=False)) is not None and not (
+                # "thousands of ... files": a count qualifies the word right after it
+                self.text(cue).endswith(" of") and self.gap(cue[1], hit[0]) > 2
+            ):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"

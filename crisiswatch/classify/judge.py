@@ -32,6 +32,7 @@ _WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _DASHES = frozenset("-\u2013\u2014")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
 _INDEFINITE = frozenset({"a", "an", "any"})
+_DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "s"})
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
 _tuple_new = tuple.__new__  # make_evidence, inlined in ItemJudge.add
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
@@ -243,9 +244,14 @@ class ItemJudge(ContextRules):
         return f"'{self.text(hit)}' asked about, not reported as happening"
 
     def _indefinite(self, hit: _Hit) -> bool:
-        """Is the act introduced by "a", "an" or "any" ("a Chinese blockade or invasion")?"""
+        """Is the act generic: after "a", "an" or "any" ("a Chinese blockade or invasion"),
+        or a bare noun opening its field ("Chinese blockade of Taiwan could ...")?"""
         words = self.joined[max(0, hit[0] - 4 * _CHARS_PER_WORD) : hit[0]].split()[-4:]
-        return not _INDEFINITE.isdisjoint(words)
+        if not _INDEFINITE.isdisjoint(words):
+            return True
+        start = 1 if hit[0] < self.offset else self.offset
+        lead = self.joined[start : hit[0]].split()
+        return len(lead) <= 1 and _DEFINITE.isdisjoint(lead)
 
     def _next_word(self, hit: _Hit) -> str:
         rest = self.joined[hit[1] : hit[1] + 24].split(None, 1)

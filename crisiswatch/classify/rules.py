@@ -49,14 +49,15 @@ SOUGHT_TAGS = frozenset(
     | {"foreigners"}
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
-    | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime"}
+    | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime", "walkout"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
 _NEEDS: dict[str, frozenset[str]] = {
     "munition": frozenset({"space", "business", "purchase"}),
     "hardware": frozenset({"purchase"}),
-    "labour": frozenset({"strike_object", "labour_cue"}),
+    "labour": frozenset({"strike_object", "labour_cue", "walkout"}),
+    "capture": frozenset({"crime"}),
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
     "casualty": frozenset({"disaster"}),
@@ -87,6 +88,7 @@ _CONTEXT_TAGS = frozenset(
         "capability",
         "enters",
         "hardware",
+        "capture",
     }
 )
 
