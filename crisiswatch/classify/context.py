@@ -61,6 +61,8 @@ _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nucl
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
+_INDEFINITE = frozenset({"a", "an", "any"})
+_WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
 # The scanner's record of a level phrase: (start, stop, entry), a span of the joined
 # text. A plain tuple, as hits are made for every phrase found: [0] start, [1] stop,
@@ -96,6 +98,11 @@ class ContextRules:
     add: Callable[[_Hit, str, str, str], None]
     ends_between: Callable[..., bool]
     _next_word: Callable[[_Hit], str]
+
+    def article_before(self, at: int) -> bool:
+        """Is there an "a", "an" or "any" in the four words before position `at`?"""
+        words = self.joined[max(0, at - 4 * _CHARS_PER_WORD) : at].split()[-4:]
+        return not _INDEFINITE.isdisjoint(words)
 
     def _calm_disaster(self) -> _Hit | None:
         """A disaster cue anywhere in an item with no violence at all in it.
@@ -206,6 +213,29 @@ class ContextRules:
             self.add(cue, "modifier", "fiction", "a film, show, book or game: not an event")
             return 0, f"'{self.text(hit)}' in a story ('{self.text(cue)}'), not an event"
         return value, note
+
+    def named_war(self, hit: _Hit) -> tuple[str, bool] | None:
+        """(note, definite) for a war tied to a country; None for a war in the background.
+
+        "The Ukraine war", "Putin's war" name a war going on (definite: no threat or
+        forecast makes it unreal); "war in Sudan", "war with Iran" too, unless a
+        modifier says otherwise ("could go to war with Iran").
+        """
+        if (actor := self.actor_before(hit)) is not None:
+            # "Is a US-Venezuela war coming?": a war in general, not one going on
+            at = actor.start + (1 if actor.field == "title" else self.offset)
+            return f"the {actor.text} {self.text(hit)}: an ongoing war", not self.article_before(at)
+        actor = self.actor_after(hit, 9)
+        if actor is None:
+            return None
+        text = self.title if actor.field == "title" else self.summary
+        end = hit[1] - 1 if hit[0] < self.offset else hit[1] - self.offset
+        if text[end : actor.start].strip().lower() not in _WAR_LINKS:
+            return None
+        return (
+            f"{self.text(hit)} {text[end : actor.start].strip()} {actor.text}: an ongoing war",
+            False,
+        )
 
     def commercial_war(self, hit: _Hit) -> bool:
         """A background "war" after a commercial noun ("a transatlantic fare war")."""

@@ -31,12 +31,12 @@ _SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
 _WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _DASHES = frozenset("-\u2013\u2014")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
-_INDEFINITE = frozenset({"a", "an", "any"})
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "s"})
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
 _tuple_new = tuple.__new__  # make_evidence, inlined in ItemJudge.add
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
+_FORECASTS = frozenset({"threat", "hypothetical"})
 _REMAINS = frozenset(("bodies", "remains", "dead"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
@@ -246,8 +246,7 @@ class ItemJudge(ContextRules):
     def _indefinite(self, hit: _Hit) -> bool:
         """Is the act generic: after "a", "an" or "any" ("a Chinese blockade or invasion"),
         or a bare noun opening its field ("Chinese blockade of Taiwan could ...")?"""
-        words = self.joined[max(0, hit[0] - 4 * _CHARS_PER_WORD) : hit[0]].split()[-4:]
-        if not _INDEFINITE.isdisjoint(words):
+        if self.article_before(hit[0]):
             return True
         start = 1 if hit[0] < self.offset else self.offset
         lead = self.joined[start : hit[0]].split()
@@ -312,6 +311,14 @@ class ItemJudge(ContextRules):
                 continue
             tags = entry.tags
             if "weak" in tags:
+                if "named_war" in tags and (named := self.named_war(hit)) is not None:
+                    value, note = self.war_level(hit, named, asking)
+                    if value is not None:
+                        counted = True
+                        if value:
+                            add(hit, "level", _LEVEL_TEXT[value], note)
+                            level = max(level, value)
+                    continue
                 weak.append(hit)
                 continue
             if sport is not None and "soft" in tags:
@@ -396,6 +403,26 @@ class ItemJudge(ContextRules):
             return None, ""
         if value >= 2 and asking and self.asked(hit):
             return 1, self.asked_note(hit)
+        return value, note
+
+    def war_level(self, hit: _Hit, named: tuple[str, bool], asking: bool) -> tuple[int | None, str]:
+        """A named war's level: 4, unless a modifier, history or fiction undoes it.
+
+        A definite war ("the Ukraine war") stays real under a threat or forecast
+        ("warns the Ukraine war will cut growth"); "war with Iran" may not
+        ("could go to war with Iran"). None: it does not count.
+        """
+        note, definite = named
+        value: int | None = 4
+        mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
+        if mod is not None and not (definite and mod[2].effect in _FORECASTS):
+            value, note = self.modified(hit, 4, note, mod)
+            if value is None:
+                return None, ""
+        elif asking and not definite and self.asked(hit):
+            return 1, self.asked_note(hit)
+        if value >= 3 and ("fiction" in self.tagged or "dated" in self.tagged):
+            value, note = self.storied(hit, value, note)
         return value, note
 
     def no_event(self) -> bool:
