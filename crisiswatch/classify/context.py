@@ -62,6 +62,10 @@ _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _INDEFINITE = frozenset({"a", "an", "any"})
+# Ordinary crime: the tags that show conflict or a motive instead, and the only acts of
+# force a crime story may hold (levels.toml names the entries).
+_NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition", "foreigners"})
+_CRIME_FORCE = frozenset({"stabbing", "killings", "killing", "attack", "assassination"})
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
 # The scanner's record of a level phrase: (start, stop, entry), a span of the joined
@@ -258,10 +262,30 @@ class ContextRules:
                 sport = hit
         return sport
 
+    def crime_frame(self) -> _Hit | None:
+        """The crime cue of an item that reports ordinary crime, else None.
+
+        "Boy, 15, dies after stabbing; police begin murder investigation": a
+        stabbing, a murder or a killer, and nothing that shows conflict or a
+        motive (an armed group, a weapon of war, terror, a politician, a protest).
+        """
+        crime = self.tagged.get("crime_act")
+        if not crime:
+            return None
+        for other in self.hits:
+            entry = other[2]
+            if not _NOT_CRIME.isdisjoint(entry.tags):
+                return None
+            if "force" in entry.tags and entry.name not in _CRIME_FORCE:
+                return None
+        return crime[0]
+
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
         """The level a word has in its sentence, before modifiers."""
         entry, tags = hit[2], hit[2].tags
         level, note = entry.level or 0, entry.note
+        if "force" in tags and "crime_act" in self.tagged and (cue := self.crime_frame()):
+            return 0, f"'{self.text(hit)}' in a crime story ('{self.text(cue)}'): not conflict"
         if "state_measure" in tags:  # "US tariffs", "China's tariffs": one state against others
             actor = self.actor_before(hit)
             if actor is None:

@@ -50,6 +50,7 @@ SOUGHT_TAGS = frozenset(
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
     | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime", "walkout"}
+    | {"crime_act", "motive"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -63,7 +64,9 @@ _NEEDS: dict[str, frozenset[str]] = {
     "casualty": frozenset({"disaster"}),
     "blast": frozenset({"disaster", "nuclear_site", "space"}),
     "cyberable": frozenset({"cyber"}),
-    "force": frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"}),
+    "force": frozenset(
+        {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act"}
+    ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
     "disaster_sense": frozenset({"disaster"}),
