@@ -204,10 +204,21 @@ class ContextRules:
                 return previous not in _YEAR_AS_START
         return False
 
+    def _dated_antecedent(self, hit: _Hit) -> bool:
+        """Deaths told of a dated act: "the 2015 attack that killed 12"."""
+        if "casualty" not in hit[2].tags:
+            return False
+        for other in self.hits:
+            if other[1] <= hit[0] and "force" in other[2].tags:
+                between = self.joined[other[1] : hit[0]].split()
+                if between in (["that"], ["which"]) and self.dated_past(other):
+                    return True
+        return False
+
     def storied(self, hit: _Hit, value: int, note: str) -> tuple[int, str]:
         """The level of an act told as history or as fiction: 0 ("the 1994 genocide",
         "Mosul siege drama opens festival"); otherwise unchanged. Deaths stay real."""
-        if value >= 3 and self.dated_past(hit):
+        if value >= 3 and (self.dated_past(hit) or self._dated_antecedent(hit)):
             return 0, f"'{self.text(hit)}' is dated years back: history, not news"
         if (
             "casualty" not in hit[2].tags
@@ -335,7 +346,8 @@ class ContextRules:
                     and (actor := self.actor_before(hit)) is not None
                     and self._next_word(hit) not in _VERBAL_LINKS
                 ):  # "Tripoli clashes", "Israeli fire"; not "Russia clashes with the West"
-                    return 3, f"{actor.text} {self.text(hit)}: gunfire or shelling"
+                    note = f"{actor.text} {self.text(hit)}: gunfire or shelling"
+                    return self.force_level(hit, 3, note)  # "US bombs nuclear sites": 5
                 if "threat_verb" in tags:  # "vows to keep targeting ships": only as a threat
                     self.threat_only.add(hit[0])
                     return 2, note
