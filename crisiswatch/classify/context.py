@@ -62,10 +62,16 @@ _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _INDEFINITE = frozenset({"a", "an", "any"})
+# Words that may stand between "troops entered" and the place they entered.
+_PLACE_LEAD = frozenset(
+    ("the", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
+     "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
+     "border", "port", "besieged", "rebel-held", "government-held")
+)  # fmt: skip
 # Ordinary crime: the tags that show conflict or a motive instead, and the only acts of
 # force a crime story may hold (levels.toml names the entries).
 _NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition", "foreigners"})
-_CRIME_FORCE = frozenset({"stabbing", "killings", "killing", "attack", "assassination"})
+_CRIME_FORCE = frozenset({"stabbing", "murder", "killings", "killing", "attack", "assassination"})
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
 # The scanner's record of a level phrase: (start, stop, entry), a span of the joined
@@ -165,6 +171,14 @@ class ContextRules:
             if actor.field == field and end <= actor.start <= end + chars:
                 return actor
         return None
+
+    def _place_follows(self, hit: _Hit, actor: Evidence) -> bool:
+        """Is the place the object of the verb ("entered the city of Goma"), not a
+        landmark further on ("entered homes near Quneitra")?"""
+        text = self.title if actor.field == "title" else self.summary
+        end = hit[1] - 1 if hit[0] < self.offset else hit[1] - self.offset
+        between = text[end : actor.start].strip().lower().split()
+        return all(word in _PLACE_LEAD for word in between)
 
     def state_after(self, hit: _Hit) -> bool:
         """Is the hit's object a country, not a thing named after one ("Spanish airport fees")?"""
@@ -309,7 +323,7 @@ class ContextRules:
             return 0, f"'{self.text(hit)}' bought, not used: an arms purchase"
         if "enters" in tags:  # "rebels enter Goma": ground taken; "rebels enter talks": nothing
             actor = self.actor_after(hit, 16)
-            if actor is None:
+            if actor is None or not self._place_follows(hit, actor):
                 return None, ""
             return 4, f"{self.text(hit)} {actor.text}: a ground offensive"
         if "war_on" in tags and not self.state_after(hit):

@@ -37,6 +37,10 @@ _tuple_new = tuple.__new__  # make_evidence, inlined in ItemJudge.add
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
 _FORECASTS = frozenset({"threat", "hypothetical"})
+_STUDY_WORDS = frozenset(
+    ("study", "studies", "report finds", "simulation", "modelling", "modeling", "research")
+)
+_STUDY_GENRES = ("Explainer", "Analysis", "EXPLAINER", "ANALYSIS")
 _REMAINS = frozenset(("bodies", "remains", "dead"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
@@ -492,6 +496,12 @@ class ItemJudge(ContextRules):
         self.add(frame, "modifier", "frame", note)
         return title_top
 
+    def _scenario_study(self) -> bool:
+        """Is the item a study, model or explainer of what an act would do?"""
+        if "scenario" in self.tagged or self.title.startswith(_STUDY_GENRES):
+            return True
+        return any(self.text(cue) in _STUDY_WORDS for cue in self.tagged.get("assessment", ()))
+
     def _history_title(self) -> bool:
         """Does the title mark an anniversary ("Hiroshima marks 80 years since ...")?"""
         return any(
@@ -523,6 +533,8 @@ class ItemJudge(ContextRules):
         if effect == "hypothetical":
             if "nuclear_use" in hit[2].tags and self.near(hit, "assessment") is None:
                 return 5, f"nuclear use held out as a possibility ('{word}'): a nuclear threat"
+            if self._scenario_study():
+                return 0, f"'{word}' is a scenario in a study or explainer, not an event"
             return 1, f"'{word}' is hypothetical or predicted, not happening"
         if effect == "delivery":
             if "nuclear" in hit[2].tags:
