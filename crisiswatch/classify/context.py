@@ -109,6 +109,17 @@ class ContextRules:
     ends_between: Callable[..., bool]
     _next_word: Callable[[_Hit], str]
 
+    def _armed_near(self, hit: _Hit) -> bool:
+        """An armed force or weapon in the sentence; a death ("deadly tornado") is not one."""
+        for other in self.tagged.get("military_cue", ()):
+            if (
+                other is not hit
+                and "casualty" not in other[2].tags
+                and not self.ends_between(*_between(other, hit), sentence=True)
+            ):
+                return True
+        return False
+
     def article_before(self, at: int) -> bool:
         """Is there an "a", "an" or "any" in the four words before position `at`?"""
         words = self.joined[max(0, at - 4 * _CHARS_PER_WORD) : at].split()[-4:]
@@ -344,7 +355,7 @@ class ContextRules:
         if (
             "disaster_sense" in tags
             and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None
-            and self.near(hit, "military_cue") is None
+            and not self._armed_near(hit)
         ):  # "tsunami warning", "roads cut off by floods": nature, not a rival
             return 0, f"'{self.text(hit)}' next to a disaster ('{self.text(cue)}'), not a rival"
         if entry.pair:
@@ -485,7 +496,7 @@ class ContextRules:
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
-            elif "capture" in hit[2].tags and self.near(hit, "territory", 3) is not None:
+            elif "capture" in hit[2].tags and self.near(hit, "territory", 5) is not None:
                 level, note = 4, "a town or city taken: ground offensive"
         if (site := self.near(hit, "nuclear_site")) is not None:
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
