@@ -379,6 +379,8 @@ class ContextRules:
                 return (level or None), note
             if "munition" in partner[2].tags:
                 return self.weapon_used(hit, partner)
+            if entry.deescalation:  # "ends the border dispute": the dispute is settled
+                self.consumed.add(partner[0])
             level = entry.pair_level
             note = entry.pair_note or f"{self.text(hit)} ({self.text(partner)}): {note}"
         elif "munition" in tags and (space := self.near(hit, "space")) is not None:

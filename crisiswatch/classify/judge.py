@@ -214,8 +214,10 @@ class ItemJudge(ContextRules):
                 continue
             if b - a > _CHARS_PER_WORD * (reach + 1) or self.gap(a, b) > reach:
                 continue
-            if "participle_only" in entry.tags and not self.text(hit).endswith("ed"):
-                continue  # "frees kidnapped soldiers", but not "released footage of strikes"
+            if "participle_only" in entry.tags and (
+                hit[2].deescalation or not self.text(hit).endswith("ed")
+            ):  # "frees kidnapped soldiers", not "released footage of strikes", not a deal
+                continue
             if "bodies_only" in entry.tags and self.text(hit) not in _REMAINS:
                 continue  # "returns 1,000 bodies", but not "returns fire"
             if a == mod[1] and "announce" in entry.tags and self._participle_after_verb(a, hit):

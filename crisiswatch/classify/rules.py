@@ -50,7 +50,8 @@ SOUGHT_TAGS = frozenset(
     | {"strike_object", "labour_cue", "protest_cue", "disaster", "scale", "territory", "cyber"}
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
     | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime", "walkout"}
-    | {"crime_act", "motive", "scenario", "infrastructure"}
+    | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
+    | {"dispute_word", "captives"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
