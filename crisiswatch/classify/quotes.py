@@ -14,6 +14,9 @@ quotes stay too: they mark clause ends for the level engine's scopes.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
+from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.models import Evidence
 
 QUOTES = ("'", "\u2018", "\u2019")
@@ -39,7 +42,7 @@ def _edge_quotes(text: str) -> list[int]:
 
 
 def squeeze(text: str) -> tuple[str, list[int]] | None:
-    """`text` without edge quotes, and for each of its characters the index it had.
+    """`text` without edge quotes, and where the quotes were (`original_index` reads it).
 
     None when there is nothing to take out.
     """
@@ -47,16 +50,15 @@ def squeeze(text: str) -> tuple[str, list[int]] | None:
     if not cuts:
         return None
     cuts.sort()
-    pieces: list[str] = []
-    kept: list[int] = []
-    last = 0
-    for cut in cuts:
-        pieces.append(text[last:cut])
-        kept.extend(range(last, cut))
-        last = cut + 1
-    pieces.append(text[last:])
-    kept.extend(range(last, len(text)))
-    return "".join(pieces), kept
+    pieces = [text[: cuts[0]]]
+    pieces.extend(text[a + 1 : b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True))
+    # For each cut, how many characters of the squeezed text come before it.
+    return "".join(pieces), [cut - n for n, cut in enumerate(cuts)]
+
+
+def original_index(shifted: list[int], index: int) -> int:
+    """Where character `index` of the squeezed text stood in the original."""
+    return index + bisect_right(shifted, index)
 
 
 def restore(
@@ -68,11 +70,13 @@ def restore(
     """Evidence found in the squeezed text, with spans and text from the original."""
     out = []
     for item in evidence:
-        index = maps.get(item.field)
-        if index is None or item.end <= item.start:
-            out.append(item)
+        shifted = maps.get(item.field)
+        if shifted is None or item.end <= item.start or item.end - 1 < shifted[0]:
+            out.append(item)  # before the first quote: the same span
             continue
-        start, end = index[item.start], index[item.end - 1] + 1
+        start = original_index(shifted, item.start)
+        end = original_index(shifted, item.end - 1) + 1
         original = title if item.field == "title" else summary
-        out.append(item._replace(start=start, end=end, text=original[start:end]))
+        field, _, _, _, kind, value, note = item
+        out.append(make_evidence(field, start, end, original[start:end], kind, value, note))
     return tuple(out)

@@ -6,16 +6,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crisiswatch.classify import Classifier
-from crisiswatch.classify.quotes import squeeze
+from crisiswatch.classify.quotes import original_index, squeeze
 
 CLASSIFIER = Classifier()
 
 
 def test_squeeze_takes_out_edge_quotes_only() -> None:
-    text, index = squeeze("Russia's 'special' op, the ‘red line’ and don’t") or ("", [])
+    original = "Russia's 'special' op, the ‘red line’ and don’t"
+    text, shifted = squeeze(original) or ("", [])
     assert text == "Russia's special op, the red line and don’t"
     assert [text[i] for i in range(len(text))] == [
-        "Russia's 'special' op, the ‘red line’ and don’t"[j] for j in index
+        original[original_index(shifted, i)] for i in range(len(text))
     ]
     assert squeeze("no quotes here, Russia's army") is None
 
