@@ -17,6 +17,7 @@ import ahocorasick
 
 from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
 from crisiswatch.classify.evidence import make_evidence
+from crisiswatch.classify.judge import ItemJudge
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
 from crisiswatch.classify.quotes import has_quotes, restore, squeeze
 from crisiswatch.classify.scanner import SEP, Candidate, scan
@@ -221,9 +222,12 @@ class Classifier:
             actor_evidence = self._actors.evidence(
                 title, summary, title_candidates, summary_candidates, cues
             )
-            level, deescalation, level_evidence = self._levels.decide(
-                title, summary, joined, hits, actor_evidence
-            )
+            if hits:  # LevelEngine.decide, without the extra call
+                level, deescalation, level_evidence = ItemJudge(
+                    self._levels, title, summary, joined, len(title) + 4, hits, actor_evidence
+                ).decide()
+            else:
+                level, deescalation, level_evidence = 0, False, []
         else:
             actor_evidence = self._actors.find(title, summary)
             level, deescalation, level_evidence = self._levels.assess(

@@ -297,6 +297,8 @@ class ItemJudge(ContextRules):
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
         threat_only = self.threat_only  # filled by context_level as it goes
         add = self.add
+        offset, title, summary = self.offset, self.title, self.summary
+        keep = self.evidence.append
         for hit in self.ordered:
             if hit[0] in consumed:
                 continue
@@ -311,7 +313,18 @@ class ItemJudge(ContextRules):
                     value, note = self.storied(hit, value, note)
                 counted = True
                 if value:  # routine words ("budget") explain nothing
-                    add(hit, "level", _LEVEL_TEXT[value], note)
+                    # add(hit, "level", ...), inlined: the commonest evidence of all
+                    if hit[0] < offset:
+                        start, end = hit[0] - 1, hit[1] - 1
+                        text, field = title[start:end], "title"
+                    else:
+                        start, end = hit[0] - offset, hit[1] - offset
+                        text, field = summary[start:end], "summary"
+                    keep(
+                        _tuple_new(
+                            Evidence, (field, start, end, text, "level", _LEVEL_TEXT[value], note)
+                        )
+                    )
                     if value > level:
                         level = value
                 continue
