@@ -7,7 +7,8 @@ characters): headlines from the three labelled sets in the repository (the
 shared dev set, the level cases and the actor cases: mostly crisis news, with
 some politics, economy and sport), summaries from a world-news mix, drawn with
 a fixed seed. Prints items/s and microseconds per item on one
-core, best of three runs.
+core, best of three runs, and whether the compiled core (built by the install, see
+hatch_build.py) or the pure-Python one ran: CRISISWATCH_PURE=1 measures the latter.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from crisiswatch.classify import Classifier
+from crisiswatch.classify import Classifier, native
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
@@ -85,7 +86,8 @@ def main() -> None:
             classifier.classify(title, summary)
         best = min(best, time.perf_counter() - start)
     chars = sum(len(t) + len(s) for t, s in batch) / len(batch)
-    print(f"{count} items, {chars:.0f} characters each on average")
+    core = "compiled (mypyc)" if native.load() else "pure Python"
+    print(f"{count} items, {chars:.0f} characters each on average; classifier core: {core}")
     print(f"{count / best:,.0f} items/s, {best / count * 1e6:.1f} µs/item (best of 3, one core)")
 
 

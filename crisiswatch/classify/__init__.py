@@ -15,6 +15,7 @@ from typing import Any
 
 import ahocorasick
 
+from crisiswatch.classify import native
 from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
 from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.classify.judge import ItemJudge
@@ -137,6 +138,7 @@ _SOURCES = [
 VERSION = f"{ENGINE}.{_fingerprint(_SOURCES)}"
 
 _engine: LevelEngine | None = None
+_CORE = native.load()
 
 
 def _level_engine() -> LevelEngine:
@@ -154,6 +156,10 @@ class Classifier:
         self.extra_aliases = extra_aliases or {}
         self._actors = ActorMatcher(self.extra_aliases)
         self._levels = _level_engine()
+        # The hot path: compiled if the installed build has it, else the Python one.
+        self._scan: Any
+        self._judge: Any
+        self._scan, self._judge = _CORE or (scan, ItemJudge)
         if self.extra_aliases:
             self._merged = merge(self._actors.automaton, self._levels.rules.automaton)
         else:
@@ -211,7 +217,7 @@ class Classifier:
             cues: set[int] = set()
             title_candidates: list[Candidate] = []
             summary_candidates: list[Candidate] = []
-            hits = scan(
+            hits = self._scan(
                 self._merged.iter(joined),
                 title,
                 summary,
@@ -223,7 +229,7 @@ class Classifier:
                 title, summary, title_candidates, summary_candidates, cues
             )
             if hits:  # LevelEngine.decide, without the extra call
-                level, deescalation, level_evidence = ItemJudge(
+                level, deescalation, level_evidence = self._judge(
                     self._levels, title, summary, joined, len(title) + 4, hits, actor_evidence
                 ).decide()
             else:

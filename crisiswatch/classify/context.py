@@ -18,7 +18,7 @@ from crisiswatch.classify.scanner import SEP, Hit
 from crisiswatch.models import Evidence
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from crisiswatch.classify.levels import LevelEngine
 
@@ -103,11 +103,27 @@ class ContextRules:
     tagged: dict[str, list[_Hit]]
     consumed: set[int]
     threat_only: set[int]
-    near: Callable[..., _Hit | None]
-    text: Callable[[_Hit], str]
-    add: Callable[[_Hit, str, str, str], None]
-    ends_between: Callable[..., bool]
-    _next_word: Callable[[_Hit], str]
+
+    # The judge's own methods, declared so the rules type-check (and compile) alone.
+    def near(
+        self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
+    ) -> _Hit | None:
+        raise NotImplementedError
+
+    def text(self, hit: _Hit) -> str:
+        raise NotImplementedError
+
+    def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
+        raise NotImplementedError
+
+    def ends_between(self, a: int, b: int, sentence: bool = False) -> bool:
+        raise NotImplementedError
+
+    def gap(self, a: int, b: int) -> int:
+        raise NotImplementedError
+
+    def _next_word(self, hit: _Hit) -> str:
+        raise NotImplementedError
 
     def _armed_near(self, hit: _Hit) -> bool:
         """An armed force or weapon in the sentence; a death ("deadly tornado") is not one."""

@@ -432,12 +432,13 @@ class ItemJudge(ContextRules):
         ("could go to war with Iran"). None: it does not count.
         """
         note, definite = named
-        value: int | None = 4
+        value = 4
         mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
         if mod is not None and not (definite and mod[2].effect in _FORECASTS):
-            value, note = self.modified(hit, 4, note, mod)
-            if value is None:
+            changed, note = self.modified(hit, 4, note, mod)
+            if changed is None:
                 return None, ""
+            value = changed
         elif asking and not definite and self.asked(hit):
             return 1, self.asked_note(hit)
         if value >= 3 and ("fiction" in self.tagged or "dated" in self.tagged):

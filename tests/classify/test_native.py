@@ -1,0 +1,66 @@
+"""The compiled classifier core: built by the install, identical to the Python one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from crisiswatch.classify import Classifier, native
+from crisiswatch.classify.judge import ItemJudge
+from crisiswatch.classify.scanner import scan
+
+HERE = Path(__file__).parent
+CLASSIFY = Path(native.__file__).parent
+ITEMS = [
+    (item["title"], item.get("summary", ""))
+    for path in sorted(HERE.glob("*.jsonl"))
+    for item in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+]
+
+
+def _compiled() -> object | None:
+    try:
+        import crisiswatch_native  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return crisiswatch_native
+
+
+def test_the_install_built_the_compiled_core() -> None:
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}): the pure-Python core is expected")
+    built = _compiled()
+    assert built is not None, "the build fell back to pure Python: `pip install -v .` says why"
+    if native.source_hash(CLASSIFY) != built.SOURCE_HASH:  # type: ignore[attr-defined]
+        pytest.skip("sources edited since install: reinstall to compile them")
+    assert native.load() is not None
+
+
+def test_compiled_and_python_cores_agree() -> None:
+    core = native.load()
+    if core is None:
+        pytest.skip("no compiled core matching these sources")
+    compiled, python = Classifier(), Classifier()
+    python._scan, python._judge = scan, ItemJudge
+    assert compiled._judge is not ItemJudge
+    for title, summary in ITEMS:
+        assert compiled.classify(title, summary) == python.classify(title, summary), title
+
+
+def test_the_pure_switch_turns_the_compiled_core_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(native.PURE_ENV, "1")
+    assert native.load() is None
+
+
+def test_native_sources_import_their_compiled_siblings() -> None:
+    text = (CLASSIFY / "judge.py").read_text(encoding="utf-8")
+    rewritten = native.native_source(text)
+    assert "from crisiswatch_native.context import" in rewritten
+    assert "from crisiswatch_native.scanner import" in rewritten
+    assert "crisiswatch.classify.context " not in rewritten
+    assert "from crisiswatch.models import Evidence" in rewritten  # the rest stays
