@@ -71,7 +71,9 @@ _PLACE_LEAD = frozenset(
 # Ordinary crime: the tags that show conflict or a motive instead, and the only acts of
 # force a crime story may hold (levels.toml names the entries).
 _NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition", "foreigners"})
-_CRIME_FORCE = frozenset({"stabbing", "murder", "killings", "killing", "attack", "assassination"})
+_CRIME_FORCE = frozenset(
+    {"stabbing", "murder", "killings", "killing", "attack", "assassination", "weapons fired"}
+)
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
 # The scanner's record of a level phrase: (start, stop, entry), a span of the joined
