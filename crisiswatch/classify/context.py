@@ -62,6 +62,9 @@ _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _INDEFINITE = frozenset({"a", "an", "any"})
+_STRIKE_VERBS = frozenset(("hit", "hits", "hitting", "target", "targets", "targeted", "targeting"))
+_RELATIVE = frozenset(("which", "that", "who"))
+_IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
 # Words that may stand between "troops entered" and the place they entered.
 _PLACE_LEAD = frozenset(
     ("the", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
@@ -247,6 +250,35 @@ class ContextRules:
                 return previous not in _YEAR_AS_START
         return False
 
+    def _struck_site(self, hit: _Hit) -> _Hit | None:
+        """A nuclear site the verb is aimed at, in an item with armed actors, no disaster."""
+        if "nuclear_site" not in self.tagged or "disaster" in self.tagged:
+            return None
+        if not self._armed_near(hit) and not self.actors:
+            return None
+        return self.near(hit, "nuclear_site", 4, before=False)
+
+    def _dated_after(self, hit: _Hit) -> bool:
+        """An act in a relative clause with its year after it: "an explosion which killed
+        10 people in 2022"."""
+        if "dated" not in self.tagged:
+            return False
+        # In the clause itself ("which killed 10 people in 2022") or the act it tells of
+        # ("an explosion in Donegal which killed ..."); not "the army used chemical
+        # weapons in 2024", a finding that is news now.
+        before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
+        after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
+        if _RELATIVE.isdisjoint(before) and _RELATIVE.isdisjoint(after):
+            return False
+        end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
+        match = _IN_YEAR.search(self.joined, hit[1] - 1, min(end, hit[1] + 12 * _CHARS_PER_WORD))
+        return (
+            match is not None
+            and int(match.group(1)) <= self.engine.history_until
+            and self.gap(hit[1], match.start()) <= 10
+            and not self.ends_between(hit[1], match.start())
+        )
+
     def _dated_antecedent(self, hit: _Hit) -> bool:
         """Deaths told of a dated act: "the 2015 attack that killed 12"."""
         if "casualty" not in hit[2].tags:
@@ -261,7 +293,9 @@ class ContextRules:
     def storied(self, hit: _Hit, value: int, note: str) -> tuple[int, str]:
         """The level of an act told as history or as fiction: 0 ("the 1994 genocide",
         "Mosul siege drama opens festival"); otherwise unchanged. Deaths stay real."""
-        if value >= 3 and (self.dated_past(hit) or self._dated_antecedent(hit)):
+        if value >= 3 and (
+            self.dated_past(hit) or self._dated_antecedent(hit) or self._dated_after(hit)
+        ):
             return 0, f"'{self.text(hit)}' is dated years back: history, not news"
         if (
             "casualty" not in hit[2].tags
@@ -358,11 +392,18 @@ class ContextRules:
         if "war_on" in tags and not self.state_after(hit):
             # "declares war on airport fees": a campaign against a thing, not a state
             return 0, f"'{self.text(hit)}' a thing, not a state: a figure of speech"
+        if "coup" in tags and (cue := self.near(hit, "court")) is not None:
+            # "sentenced to 27 years over coup plot": the coup is the case, not news
+            return 0, f"'{self.text(hit)}' before a court ('{self.text(cue)}'): a past coup"
         if "atrocity" in tags and (cue := self.near(hit, "court")) is not None:
             # "court jails ex-officers over killings", "war crimes conviction upheld"
             self.add(cue, "modifier", "justice", "a court case: the violence it judges is past")
             return 0, f"'{self.text(hit)}' before a court: justice, not fighting"
-        if "court" in tags and (cue := self.near(hit, "atrocity")) is not None:
+        if (
+            "court" in tags
+            and (cue := self.near(hit, "atrocity")) is not None
+            and self.near(hit, "foreigners", 3) is None
+        ):
             return 0, f"'{self.text(hit)}' for past violence ('{self.text(cue)}'): justice"
         if (
             "court" in tags
@@ -384,6 +425,9 @@ class ContextRules:
             if partner is not None and "disaster" in tags and "casualty" in partner[2].tags:
                 partner = None  # "Storm Ciaran kills 7": the dead do not make it an assault
             if partner is None:
+                if self.text(hit) in _STRIKE_VERBS and (site := self._struck_site(hit)) is not None:
+                    # "Israel has finally hit Iran's nuclear facilities"
+                    return 5, f"{self.text(hit)} {self.text(site)}: force at a nuclear site"
                 if (
                     "gunfire" in tags
                     and (actor := self.actor_before(hit)) is not None

@@ -75,6 +75,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "arguable": frozenset({"argument"}),
     "atrocity": frozenset({"court"}),
     "court": frozenset({"atrocity", "crime"}),
+    "coup": frozenset({"court"}),
 }
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "enters"}
@@ -93,6 +94,7 @@ _CONTEXT_TAGS = frozenset(
         "enters",
         "hardware",
         "capture",
+        "coup",
     }
 )
 
