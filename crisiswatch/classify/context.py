@@ -73,7 +73,7 @@ _PLACE_LEAD = frozenset(
 )  # fmt: skip
 # Ordinary crime: the tags that show conflict or a motive instead, and the only acts of
 # force a crime story may hold (levels.toml names the entries).
-_NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition", "foreigners"})
+_NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition"})
 _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "assassination", "weapons fired"}
 )
