@@ -373,7 +373,8 @@ class ContextRules:
         entry, tags = hit[2], hit[2].tags
         level, note = entry.level or 0, entry.note
         if "force" in tags and "crime_act" in self.tagged and (cue := self.crime_frame()):
-            return 0, f"'{self.text(hit)}' in a crime story ('{self.text(cue)}'): not conflict"
+            told = "" if cue is hit else f" ('{self.text(cue)}')"
+            return 0, f"'{self.text(hit)}' in a crime story{told}: no armed group, war or motive"
         if "state_measure" in tags:  # "US tariffs", "China's tariffs": one state against others
             actor = self.actor_before(hit)
             if actor is None:
