@@ -372,7 +372,11 @@ class ContextRules:
         """The level a word has in its sentence, before modifiers."""
         entry, tags = hit[2], hit[2].tags
         level, note = entry.level or 0, entry.note
-        if "force" in tags and "crime_act" in self.tagged and (cue := self.crime_frame()):
+        if (
+            ("force" in tags or "counted" in tags)
+            and "crime_act" in self.tagged
+            and (cue := self.crime_frame())
+        ):
             told = "" if cue is hit else f" ('{self.text(cue)}')"
             return 0, f"'{self.text(hit)}' in a crime story{told}: no armed group, war or motive"
         if "state_measure" in tags:  # "US tariffs", "China's tariffs": one state against others

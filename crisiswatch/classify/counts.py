@@ -21,9 +21,15 @@ _NOT_COUNTS = frozenset(
     ("km", "kilometres", "kilometers", "miles", "metres", "meters", "minutes", "hours", "days",
      "weeks", "months", "years", "percent", "per", "cent", "mph", "tonnes", "tons", "billion",
      "million", "bn", "m", "am", "pm", "th", "st", "nd", "rd", "counts", "charges", "seats",
-     "points", "votes", "goals")
+     "points", "votes", "goals", "year")
 )  # fmt: skip
 _NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in", "of"})
+# "Boy, 15, dies": a number right after a person is an age.
+_PEOPLE = frozenset(
+    ("man", "woman", "boy", "girl", "teenager", "teen", "mother", "father", "son", "daughter",
+     "pensioner", "grandmother", "grandfather", "student", "child", "baby", "toddler", "wife",
+     "husband", "actor", "actress", "singer", "veteran")
+)  # fmt: skip
 # A number right before these counts weapons, not the dead ("34 killed when two missiles hit").
 WEAPON_NOUNS = frozenset(
     ("missile", "missiles", "ballistic", "cruise", "hypersonic", "drone", "drones", "rocket",
@@ -42,7 +48,11 @@ def count_near(
     for i in range(max(0, at - before), min(len(words), at + after + 1)):
         word = words[i]
         if word.isdigit():
-            if i > 0 and (words[i - 1].isdigit() or words[i - 1] in _NOT_COUNT_AFTER):
+            if i > 0 and (
+                words[i - 1].isdigit()
+                or words[i - 1] in _NOT_COUNT_AFTER
+                or words[i - 1] in _PEOPLE
+            ):
                 continue  # the tail of "1,200", an age, a date
             value, j = int(word), i + 1
             while j < len(words) and len(words[j]) == 3 and words[j].isdigit():

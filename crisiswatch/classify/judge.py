@@ -37,6 +37,7 @@ _tuple_new = tuple.__new__  # make_evidence, inlined in ItemJudge.add
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
 _FORECASTS = frozenset({"threat", "hypothetical"})
+_CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "scale"))
 _STUDY_WORDS = frozenset(
     ("study", "studies", "report finds", "simulation", "modelling", "modeling", "research")
 )
@@ -200,6 +201,8 @@ class ItemJudge(ContextRules):
             entry = mod[2]
             if mod[1] <= hit[0]:
                 a, b, reach = mod[1], hit[0], entry.ahead
+                if entry.name == "urging" and not _CESSATION.isdisjoint(self.joined[a:b].split()):
+                    continue  # "urges Israel to cease its offensive": the offensive goes on
             elif mod[0] >= hit[1] and entry.behind:
                 if mod[0] - hit[1] > _CHARS_PER_WORD * (entry.behind + 1):
                     continue  # out of reach: the cheap test first
