@@ -446,7 +446,9 @@ class ContextRules:
                 return (level or None), note
             if "munition" in partner[2].tags:
                 return self.weapon_used(hit, partner)
-            if entry.deescalation:  # "ends the border dispute": the dispute is settled
+            if entry.deescalation or partner[2].deescalation:
+                # "ends the border dispute": the dispute is settled; "broke the truce":
+                # the truce no longer holds
                 self.consumed.add(partner[0])
             level = entry.pair_level
             note = entry.pair_note or f"{self.text(hit)} ({self.text(partner)}): {note}"

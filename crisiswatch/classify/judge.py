@@ -37,6 +37,7 @@ _tuple_new = tuple.__new__  # make_evidence, inlined in ItemJudge.add
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
 _FORECASTS = frozenset({"threat", "hypothetical"})
+_ENDING = frozenset({"rejection", "prevention"})
 _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "scale"))
 _STUDY_WORDS = frozenset(
     ("study", "studies", "report finds", "simulation", "modelling", "modeling", "research")
@@ -367,7 +368,8 @@ class ItemJudge(ContextRules):
             counted = True
             if entry.deescalation and value == 0:
                 deescalation = True
-                title_peace = title_peace or hit[0] < self.offset
+                # a truce sought or promised ("seeking truce") does not yet frame the item
+                title_peace = title_peace or (hit[0] < self.offset and not self._forecast(hit))
                 add(hit, "deescalation", "0", note)
             elif "metaphor" in tags:
                 add(hit, "modifier", "metaphor", note)
@@ -437,6 +439,8 @@ class ItemJudge(ContextRules):
         note, definite = named
         value = 4
         mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
+        if mod is not None and definite and mod[2].effect in _ENDING and self.text(mod) != "ended":
+            mod = None  # "a deal to end the Russia-Ukraine war": the war goes on
         if mod is not None and not (definite and mod[2].effect in _FORECASTS):
             changed, note = self.modified(hit, 4, note, mod)
             if changed is None:
@@ -514,6 +518,11 @@ class ItemJudge(ContextRules):
         note = f"the title reports {kind}: force words in the summary are background"
         self.add(frame, "modifier", "frame", note)
         return title_top
+
+    def _forecast(self, hit: _Hit) -> bool:
+        """Does a threat or hypothesis reach the word ("seeking truce", "will sign")?"""
+        mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
+        return mod is not None and mod[2].effect in _FORECASTS
 
     def _scenario_study(self) -> bool:
         """Is the item a study, model or explainer of what an act would do?"""
