@@ -134,7 +134,7 @@ class ContextRules:
         """An armed force or weapon in the sentence; a death ("deadly tornado") is not one."""
         for other in self.tagged.get("military_cue", ()):
             if (
-                other is not hit
+                other[0] != hit[0]
                 and "casualty" not in other[2].tags
                 and not self.ends_between(*_between(other, hit), sentence=True)
             ):
@@ -172,7 +172,7 @@ class ContextRules:
                 violent = not other[2].pair
             if (
                 violent
-                and other is not hit
+                and other[0] != hit[0]
                 and not self.ends_between(*_between(other, hit), sentence=True)
             ):
                 return True
@@ -377,7 +377,7 @@ class ContextRules:
             and "crime_act" in self.tagged
             and (cue := self.crime_frame())
         ):
-            told = "" if cue is hit else f" ('{self.text(cue)}')"
+            told = "" if cue[0] == hit[0] else f" ('{self.text(cue)}')"
             return 0, f"'{self.text(hit)}' in a crime story{told}: no armed group, war or motive"
         if "state_measure" in tags:  # "US tariffs", "China's tariffs": one state against others
             actor = self.actor_before(hit)
