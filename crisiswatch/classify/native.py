@@ -6,6 +6,8 @@ package (see `hatch_build.py`); a machine without a C compiler gets the same
 classifier in pure Python. The compiled core is used only if it was built from
 exactly the sources beside this file, so an edited rule takes effect at once,
 compiled or not. Outputs are identical either way (tests/classify/test_native.py).
+One rule keeps them so: compare hits by position, never with `is` (compiled code
+boxes tuples afresh).
 
 Only the standard library is imported here: the build hook loads this file alone.
 """
