@@ -64,6 +64,8 @@ _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _INDEFINITE = frozenset({"a", "an", "any"})
 _STRIKE_VERBS = frozenset(("hit", "hits", "hitting", "target", "targets", "targeted", "targeting"))
 _RELATIVE = frozenset(("which", "that", "who"))
+_WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
+_AGO = re.compile(r" (?:decades|years|centuries|a century|a decade) ago ")
 _IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
 # Words that may stand between "troops entered" and the place they entered.
 _PLACE_LEAD = frozenset(
@@ -241,8 +243,8 @@ class ContextRules:
         for back, word in enumerate(reversed(words)):
             if word in _CLAUSE_WORDS or back > 2:
                 return False
-            if word == "era":
-                return True
+            if word == "era":  # "dictatorship-era killings"; a "Soviet-era nerve agent" is new
+                return hit[2].level != 5
             if len(word) == 4 and word.isdigit() and 1900 <= int(word) <= self.engine.history_until:
                 if verb and back:
                     return False
@@ -257,6 +259,12 @@ class ContextRules:
         if not self._armed_near(hit) and not self.actors:
             return None
         return self.near(hit, "nuclear_site", 4, before=False)
+
+    def _long_ago(self, hit: _Hit) -> bool:
+        """An act told with "decades ago" after it: "the invasion of the island decades ago"."""
+        end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
+        match = _AGO.search(self.joined, hit[1] - 1, min(end, hit[1] + 8 * _CHARS_PER_WORD))
+        return match is not None and not self.ends_between(hit[1], match.start())
 
     def _dated_after(self, hit: _Hit) -> bool:
         """An act in a relative clause with its year after it: "an explosion which killed
@@ -294,7 +302,10 @@ class ContextRules:
         """The level of an act told as history or as fiction: 0 ("the 1994 genocide",
         "Mosul siege drama opens festival"); otherwise unchanged. Deaths stay real."""
         if value >= 3 and (
-            self.dated_past(hit) or self._dated_antecedent(hit) or self._dated_after(hit)
+            self.dated_past(hit)
+            or self._dated_antecedent(hit)
+            or self._dated_after(hit)
+            or self._long_ago(hit)
         ):
             return 0, f"'{self.text(hit)}' is dated years back: history, not news"
         if (
@@ -313,6 +324,9 @@ class ContextRules:
         forecast makes it unreal); "war in Sudan", "war with Iran" too, unless a
         modifier says otherwise ("could go to war with Iran").
         """
+        lead = self.joined[max(0, hit[0] - 5 * _CHARS_PER_WORD) : hit[0]].split()[-5:]
+        if "since" in lead and not _WAR_START.isdisjoint(lead):
+            return None  # "the first visit since the start of Syria's war": a time, not news
         if (actor := self.actor_before(hit)) is not None:
             # "Is a US-Venezuela war coming?": a war in general, not one going on
             at = actor.start + (1 if actor.field == "title" else self.offset)

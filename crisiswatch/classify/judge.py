@@ -38,6 +38,7 @@ _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _CANCELS_ACT = frozenset({"negation", "prevention"})
 _FORECASTS = frozenset({"threat", "hypothetical"})
 _ENDING = frozenset({"rejection", "prevention"})
+_CALLS = frozenset(("call", "calls", "called", "calling", "push", "pushes", "press", "presses"))
 _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "scale"))
 _STUDY_WORDS = frozenset(
     ("study", "studies", "report finds", "simulation", "modelling", "modeling", "research")
@@ -520,7 +521,11 @@ class ItemJudge(ContextRules):
         return title_top
 
     def _forecast(self, hit: _Hit) -> bool:
-        """Does a threat or hypothesis reach the word ("seeking truce", "will sign")?"""
+        """Is the peace word only wanted: sought, promised or called for ("seeking truce",
+        "will sign", "call for ceasefire")?"""
+        lead = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        if "for" in lead and not _CALLS.isdisjoint(lead):
+            return True
         mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
         return mod is not None and mod[2].effect in _FORECASTS
 
