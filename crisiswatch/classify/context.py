@@ -64,6 +64,10 @@ _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _INDEFINITE = frozenset({"a", "an", "any"})
 _STRIKE_VERBS = frozenset(("hit", "hits", "hitting", "target", "targets", "targeted", "targeting"))
 _RELATIVE = frozenset(("which", "that", "who"))
+_TROOPS = frozenset(
+    ("troops", "soldiers", "forces", "marines", "paratroopers", "reinforcements", "brigade",
+     "brigades", "battalion", "battalions", "units", "warships", "carrier", "carriers")
+)  # fmt: skip
 _WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
 _AGO = re.compile(r" (?:decades|years|centuries|a century|a decade) ago ")
 _IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
@@ -364,6 +368,23 @@ class ContextRules:
                 sport = hit
         return sport
 
+    def _city_taken(self, hit: _Hit) -> bool:
+        """Is a city or region named as what was seized ("M23 rebels seize Goma")?"""
+        actor = self.actor_after(hit, 12)
+        return (
+            actor is not None
+            and actor.note.startswith(("place in", "capital"))
+            and self._place_follows(hit, actor)
+        )
+
+    def _crime_in_item(self) -> _Hit | None:
+        """A crime named anywhere in an item with no foreign national in it: the arrest
+        or sentence elsewhere in the item is ordinary justice."""
+        crimes = self.tagged.get("crime")
+        if not crimes or "foreigners" in self.tagged:
+            return None
+        return crimes[0]
+
     def crime_frame(self) -> _Hit | None:
         """The crime cue of an item that reports ordinary crime, else None.
 
@@ -403,6 +424,11 @@ class ContextRules:
         ) is not None:  # "Poland signs deal for 180 more K2 tanks": procurement
             self.add(cue, "modifier", "purchase", "weapons bought for one's own forces")
             return 0, f"'{self.text(hit)}' bought, not used: an arms purchase"
+        if "sends_troops" in tags:  # "Poland sends 5,000 extra troops to the border"
+            after = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:4]
+            if _TROOPS.isdisjoint(after):
+                return None, ""  # "sends envoys", "sending drones": the supply rules read it
+            return 2, f"{self.text(hit)} troops: deployment, coercion short of force"
         if "enters" in tags:  # "rebels enter Goma": ground taken; "rebels enter talks": nothing
             actor = self.actor_after(hit, 16)
             if actor is None or not self._place_follows(hit, actor):
@@ -426,7 +452,7 @@ class ContextRules:
             return 0, f"'{self.text(hit)}' for past violence ('{self.text(cue)}'): justice"
         if (
             "court" in tags
-            and (cue := self.near(hit, "crime")) is not None
+            and (cue := self.near(hit, "crime") or self._crime_in_item()) is not None
             and self.near(hit, "foreigners", 3) is None
         ):  # "court jails ex-bank executive over money laundering": ordinary justice
             return 0, f"'{self.text(hit)}' for a crime ('{self.text(cue)}'): ordinary justice"
@@ -566,6 +592,8 @@ class ContextRules:
         """Force in context: part of an exercise, scaled up, or at a nuclear site."""
         tagged = self.tagged
         if _FORCE_CONTEXT.isdisjoint(tagged):
+            if level == 3 and "capture" in hit[2].tags and self._city_taken(hit):
+                return 4, "a town or city taken: ground offensive"
             return level, note
         if "exercise" in tagged and "casualty" not in hit[2].tags:
             drill = self.near(hit, "exercise", 6)
@@ -581,7 +609,9 @@ class ContextRules:
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
-            elif "capture" in hit[2].tags and self.near(hit, "territory", 5) is not None:
+            elif "capture" in hit[2].tags and (
+                self.near(hit, "territory", 5) is not None or self._city_taken(hit)
+            ):
                 level, note = 4, "a town or city taken: ground offensive"
         if (site := self.near(hit, "nuclear_site")) is not None:
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"

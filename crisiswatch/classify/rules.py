@@ -78,7 +78,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "coup": frozenset({"court"}),
 }
 _ALWAYS = frozenset(
-    {"war_on", "state_measure", "enters"}
+    {"war_on", "state_measure", "enters", "sends_troops", "capture"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -95,6 +95,7 @@ _CONTEXT_TAGS = frozenset(
         "hardware",
         "capture",
         "coup",
+        "sends_troops",
     }
 )
 
