@@ -425,8 +425,8 @@ class ContextRules:
             self.add(cue, "modifier", "purchase", "weapons bought for one's own forces")
             return 0, f"'{self.text(hit)}' bought, not used: an arms purchase"
         if "sends_troops" in tags:  # "Poland sends 5,000 extra troops to the border"
-            after = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:4]
-            if _TROOPS.isdisjoint(after):
+            sent = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:4]
+            if _TROOPS.isdisjoint(sent):
                 return None, ""  # "sends envoys", "sending drones": the supply rules read it
             return 2, f"{self.text(hit)} troops: deployment, coercion short of force"
         if "enters" in tags:  # "rebels enter Goma": ground taken; "rebels enter talks": nothing
