@@ -68,8 +68,12 @@ _TROOPS = frozenset(
     ("troops", "soldiers", "forces", "marines", "paratroopers", "reinforcements", "brigade",
      "brigades", "battalion", "battalions", "units", "warships", "carrier", "carriers")
 )  # fmt: skip
+_POLICE = frozenset(
+    ("police", "policeman", "policemen", "police officer", "police officers", "officers",
+     "officer", "detectives", "investigators", "authorities")
+)  # fmt: skip
 _WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
-_AGO = re.compile(r" (?:decades|years|centuries|a century|a decade) ago ")
+_AGO = re.compile(r" (?:(?:decades|years|centuries|a century|a decade|a year) ago|last year) ")
 _IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
 # Words that may stand between "troops entered" and the place they entered.
 _PLACE_LEAD = frozenset(
@@ -401,6 +405,12 @@ class ContextRules:
                 return None
             if "force" in entry.tags and entry.name not in _CRIME_FORCE:
                 return None
+            if (
+                entry.level is None
+                and "military_cue" in entry.tags
+                and self.text(other) not in _POLICE
+            ):
+                return None  # "114 killed by the military junta": armed forces, not crime
         return crime[0]
 
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
