@@ -56,7 +56,7 @@ class NativeClassifierHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        if self.target_name != "wheel" or os.environ.get("CRISISWATCH_PURE"):
+        if self.target_name != "wheel" or os.environ.get(_native_module().PURE_ENV):
             return
         self._work = Path(tempfile.mkdtemp(prefix="crisiswatch-native-"))
         try:

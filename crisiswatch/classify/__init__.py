@@ -228,7 +228,7 @@ class Classifier:
             actor_evidence = self._actors.evidence(
                 title, summary, title_candidates, summary_candidates, cues
             )
-            if hits:  # LevelEngine.decide, without the extra call
+            if hits:  # LevelEngine.decide, with the core chosen above
                 level, deescalation, level_evidence = self._judge(
                     self._levels, title, summary, joined, len(title) + 4, hits, actor_evidence
                 ).decide()

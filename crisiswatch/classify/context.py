@@ -214,13 +214,16 @@ class ContextRules:
                 return actor
         return None
 
+    def _words_to(self, hit: _Hit, actor: Evidence) -> str:
+        """The original text between the hit and an actor after it, in their field."""
+        text = self.title if actor.field == "title" else self.summary
+        end = hit[1] - 1 if hit[0] < self.offset else hit[1] - self.offset
+        return text[end : actor.start].strip()
+
     def _place_follows(self, hit: _Hit, actor: Evidence) -> bool:
         """Is the place the object of the verb ("entered the city of Goma"), not a
         landmark further on ("entered homes near Quneitra")?"""
-        text = self.title if actor.field == "title" else self.summary
-        end = hit[1] - 1 if hit[0] < self.offset else hit[1] - self.offset
-        between = text[end : actor.start].strip().lower().split()
-        return all(word in _PLACE_LEAD for word in between)
+        return all(word in _PLACE_LEAD for word in self._words_to(hit, actor).lower().split())
 
     def state_after(self, hit: _Hit) -> bool:
         """Is the hit's object a country, not a thing named after one ("Spanish airport fees")?"""
@@ -340,16 +343,9 @@ class ContextRules:
             at = actor.start + (1 if actor.field == "title" else self.offset)
             return f"the {actor.text} {self.text(hit)}: an ongoing war", not self.article_before(at)
         actor = self.actor_after(hit, 9)
-        if actor is None:
+        if actor is None or (link := self._words_to(hit, actor)).lower() not in _WAR_LINKS:
             return None
-        text = self.title if actor.field == "title" else self.summary
-        end = hit[1] - 1 if hit[0] < self.offset else hit[1] - self.offset
-        if text[end : actor.start].strip().lower() not in _WAR_LINKS:
-            return None
-        return (
-            f"{self.text(hit)} {text[end : actor.start].strip()} {actor.text}: an ongoing war",
-            False,
-        )
+        return f"{self.text(hit)} {link} {actor.text}: an ongoing war", False
 
     def commercial_war(self, hit: _Hit) -> bool:
         """A background "war" after a commercial noun ("a transatlantic fare war")."""
@@ -601,9 +597,7 @@ class ContextRules:
     def force_level(self, hit: _Hit, level: int, note: str) -> tuple[int, str]:
         """Force in context: part of an exercise, scaled up, or at a nuclear site."""
         tagged = self.tagged
-        if _FORCE_CONTEXT.isdisjoint(tagged):
-            if level == 3 and "capture" in hit[2].tags and self._city_taken(hit):
-                return 4, "a town or city taken: ground offensive"
+        if _FORCE_CONTEXT.isdisjoint(tagged) and "capture" not in hit[2].tags:
             return level, note
         if "exercise" in tagged and "casualty" not in hit[2].tags:
             drill = self.near(hit, "exercise", 6)

@@ -203,7 +203,7 @@ class ItemJudge(ContextRules):
             entry = mod[2]
             if mod[1] <= hit[0]:
                 a, b, reach = mod[1], hit[0], entry.ahead
-                if entry.name == "urging" and not _CESSATION.isdisjoint(self.joined[a:b].split()):
+                if "appeal" in entry.tags and not _CESSATION.isdisjoint(self.joined[a:b].split()):
                     continue  # "urges Israel to cease its offensive": the offensive goes on
             elif mod[0] >= hit[1] and entry.behind:
                 if mod[0] - hit[1] > _CHARS_PER_WORD * (entry.behind + 1):
@@ -302,8 +302,6 @@ class ItemJudge(ContextRules):
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
         threat_only = self.threat_only  # filled by context_level as it goes
         add = self.add
-        offset, title, summary = self.offset, self.title, self.summary
-        keep = self.evidence.append
         for hit in self.ordered:
             if hit[0] in consumed:
                 continue
@@ -318,18 +316,7 @@ class ItemJudge(ContextRules):
                     value, note = self.storied(hit, value, note)
                 counted = True
                 if value:  # routine words ("budget") explain nothing
-                    # add(hit, "level", ...), inlined: the commonest evidence of all
-                    if hit[0] < offset:
-                        start, end = hit[0] - 1, hit[1] - 1
-                        text, field = title[start:end], "title"
-                    else:
-                        start, end = hit[0] - offset, hit[1] - offset
-                        text, field = summary[start:end], "summary"
-                    keep(
-                        _tuple_new(
-                            Evidence, (field, start, end, text, "level", _LEVEL_TEXT[value], note)
-                        )
-                    )
+                    add(hit, "level", _LEVEL_TEXT[value], note)
                     if value > level:
                         level = value
                 continue

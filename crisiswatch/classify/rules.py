@@ -59,7 +59,6 @@ _NEEDS: dict[str, frozenset[str]] = {
     "munition": frozenset({"space", "business", "purchase"}),
     "hardware": frozenset({"purchase"}),
     "labour": frozenset({"strike_object", "labour_cue", "walkout"}),
-    "capture": frozenset({"crime"}),
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
     "casualty": frozenset({"disaster"}),
