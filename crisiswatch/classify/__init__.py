@@ -122,6 +122,7 @@ _CODE = (
     "levels.py",
     "judge.py",
     "context.py",
+    "story.py",
     "quotes.py",
     "rules.py",
     "counts.py",

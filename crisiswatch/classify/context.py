@@ -1,8 +1,9 @@
 """Context rules of the level engine: what a word means given the words around it.
 
 Sport, labour, disasters, tests and drills, weapons and their verbs, scale and
-casualty counts, nuclear sites, history and fiction, a state's measures. The
-rules are methods of `ContextRules`, which `judge.ItemJudge` extends: they read
+casualty counts, nuclear sites, named wars, a state's measures; history, fiction and
+crime are in `story.py`, its base. The rules are methods of `ContextRules`, which
+`judge.ItemJudge` extends: they read
 the item's hits and positions through the judge's helpers (`near`, `text`,
 `add`, `ends_between`). The word lists they use are in `data/levels.toml`; the
 few closed-class words they need are below.
@@ -11,18 +12,12 @@ few closed-class words they need are below.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from crisiswatch.classify.counts import WEAPON_NOUNS, count_near
-from crisiswatch.classify.scanner import SEP, Hit
+from crisiswatch.classify.scanner import Hit
+from crisiswatch.classify.story import _CHARS_PER_WORD, StoryRules
 from crisiswatch.models import Evidence
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from crisiswatch.classify.levels import LevelEngine
-
-_CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
 # Words that may follow a country named as an object ("war on Russia in 1941", "on Iran
 # and its allies"); any other word makes the country an adjective ("Spanish airport fees").
 _AFTER_A_STATE = frozenset(
@@ -48,45 +43,23 @@ _CUMULATIVE = (
     " per month ",
 )
 
-# A year right before an act dates it ("the 1994 genocide"); these words before the
-# year make it a starting point instead ("since 2014"), and these between the year and
-# the act put the act in another clause ("halted in 2021 after insurgents attacked").
-_YEAR_AS_START = frozenset({"since", "from", "until", "till", "by"})
-_CLAUSE_WORDS = frozenset(
-    {"after", "before", "when", "while", "as", "and", "but", "then", "since", "until"}
-    | {"because", "where", "that", "which", "who", "amid", "following", "despite", "than"}
-)
-
 _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _INDEFINITE = frozenset({"a", "an", "any"})
 _STRIKE_VERBS = frozenset(("hit", "hits", "hitting", "target", "targets", "targeted", "targeting"))
-_RELATIVE = frozenset(("which", "that", "who"))
 _TROOPS = frozenset(
     ("troops", "soldiers", "forces", "marines", "paratroopers", "reinforcements", "brigade",
      "brigades", "battalion", "battalions", "units", "warships", "carrier", "carriers")
 )  # fmt: skip
-_POLICE = frozenset(
-    ("police", "policeman", "policemen", "police officer", "police officers", "officers",
-     "officer", "detectives", "investigators", "authorities")
-)  # fmt: skip
 _WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
-_AGO = re.compile(r" (?:(?:decades|years|centuries|a century|a decade|a year) ago|last year) ")
-_IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
 # Words that may stand between "troops entered" and the place they entered.
 _PLACE_LEAD = frozenset(
     ("the", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
      "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
      "border", "port", "besieged", "rebel-held", "government-held")
 )  # fmt: skip
-# Ordinary crime: the tags that show conflict or a motive instead, and the only acts of
-# force a crime story may hold (levels.toml names the entries).
-_NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition"})
-_CRIME_FORCE = frozenset(
-    {"stabbing", "murder", "killings", "killing", "attack", "assassination", "weapons fired"}
-)
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
 # The scanner's record of a level phrase: (start, stop, entry), a span of the joined
@@ -100,45 +73,11 @@ def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
     return (x[1], y[0]) if x[1] <= y[0] else (y[1], x[0])
 
 
-class ContextRules:
-    """The context half of `ItemJudge`; it keeps no state of its own.
-
-    What it reads of the judge, declared for readers and type checkers (the
-    judge's slots and methods provide them).
-    """
+class ContextRules(StoryRules):
+    """The context half of `ItemJudge`; it keeps no state of its own (the state it
+    reads is declared on `StoryRules`)."""
 
     __slots__ = ()
-    engine: LevelEngine
-    title: str
-    summary: str
-    joined: str
-    offset: int
-    hits: list[_Hit]
-    actors: Sequence[Evidence]
-    tagged: dict[str, list[_Hit]]
-    consumed: set[int]
-    threat_only: set[int]
-
-    # The judge's own methods, declared so the rules type-check (and compile) alone.
-    def near(
-        self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
-    ) -> _Hit | None:
-        raise NotImplementedError
-
-    def text(self, hit: _Hit) -> str:
-        raise NotImplementedError
-
-    def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
-        raise NotImplementedError
-
-    def ends_between(self, a: int, b: int, sentence: bool = False) -> bool:
-        raise NotImplementedError
-
-    def gap(self, a: int, b: int) -> int:
-        raise NotImplementedError
-
-    def _next_word(self, hit: _Hit) -> str:
-        raise NotImplementedError
 
     def _armed_near(self, hit: _Hit) -> bool:
         """An armed force or weapon in the sentence; a death ("deadly tornado") is not one."""
@@ -236,33 +175,6 @@ class ContextRules:
         rest = text[actor.end : actor.end + 24].split(None, 1)
         return not rest or not rest[0][0].isalnum() or rest[0].lower() in _AFTER_A_STATE
 
-    def dated_past(self, hit: _Hit) -> bool:
-        """Is the act dated years back, right before it ("the 1994 genocide", "1999 abuses")?
-
-        A year at most two words before the act, with nothing between that opens
-        another clause ("in 2021 after insurgents attacked" dates the pause, not
-        the attack); or an "-era" word ("dictatorship-era killings"). "Since
-        2014" makes the year a start, not a date. A past-tense verb is dated only
-        by a year right before it.
-        """
-        if "dated" not in self.tagged:
-            return False
-        words = self.joined[max(0, hit[0] - 4 * _CHARS_PER_WORD) : hit[0]].split()[-4:]
-        if SEP in words:
-            words = words[words.index(SEP) + 1 :]
-        verb = self.text(hit).endswith("ed")
-        for back, word in enumerate(reversed(words)):
-            if word in _CLAUSE_WORDS or back > 2:
-                return False
-            if word == "era":  # "dictatorship-era killings"; a "Soviet-era nerve agent" is new
-                return hit[2].level != 5
-            if len(word) == 4 and word.isdigit() and 1900 <= int(word) <= self.engine.history_until:
-                if verb and back:
-                    return False
-                previous = words[-back - 2] if back + 2 <= len(words) else ""
-                return previous not in _YEAR_AS_START
-        return False
-
     def _struck_site(self, hit: _Hit) -> _Hit | None:
         """A nuclear site the verb is aimed at, in an item with armed actors, no disaster."""
         if "nuclear_site" not in self.tagged or "disaster" in self.tagged:
@@ -270,63 +182,6 @@ class ContextRules:
         if not self._armed_near(hit) and not self.actors:
             return None
         return self.near(hit, "nuclear_site", 4, before=False)
-
-    def _long_ago(self, hit: _Hit) -> bool:
-        """An act told with "decades ago" after it: "the invasion of the island decades ago"."""
-        end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
-        match = _AGO.search(self.joined, hit[1] - 1, min(end, hit[1] + 8 * _CHARS_PER_WORD))
-        return match is not None and not self.ends_between(hit[1], match.start())
-
-    def _dated_after(self, hit: _Hit) -> bool:
-        """An act in a relative clause with its year after it: "an explosion which killed
-        10 people in 2022"."""
-        if "dated" not in self.tagged:
-            return False
-        # In the clause itself ("which killed 10 people in 2022") or the act it tells of
-        # ("an explosion in Donegal which killed ..."); not "the army used chemical
-        # weapons in 2024", a finding that is news now.
-        before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
-        after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
-        if _RELATIVE.isdisjoint(before) and _RELATIVE.isdisjoint(after):
-            return False
-        end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
-        match = _IN_YEAR.search(self.joined, hit[1] - 1, min(end, hit[1] + 12 * _CHARS_PER_WORD))
-        return (
-            match is not None
-            and int(match.group(1)) <= self.engine.history_until
-            and self.gap(hit[1], match.start()) <= 10
-            and not self.ends_between(hit[1], match.start())
-        )
-
-    def _dated_antecedent(self, hit: _Hit) -> bool:
-        """Deaths told of a dated act: "the 2015 attack that killed 12"."""
-        if "casualty" not in hit[2].tags:
-            return False
-        for other in self.hits:
-            if other[1] <= hit[0] and "force" in other[2].tags:
-                between = self.joined[other[1] : hit[0]].split()
-                if between in (["that"], ["which"]) and self.dated_past(other):
-                    return True
-        return False
-
-    def storied(self, hit: _Hit, value: int, note: str) -> tuple[int, str]:
-        """The level of an act told as history or as fiction: 0 ("the 1994 genocide",
-        "Mosul siege drama opens festival"); otherwise unchanged. Deaths stay real."""
-        if value >= 3 and (
-            self.dated_past(hit)
-            or self._dated_antecedent(hit)
-            or self._dated_after(hit)
-            or self._long_ago(hit)
-        ):
-            return 0, f"'{self.text(hit)}' is dated years back: history, not news"
-        if (
-            "casualty" not in hit[2].tags
-            and "fiction" in self.tagged
-            and (cue := self.near(hit, "fiction", 8)) is not None
-        ):
-            self.add(cue, "modifier", "fiction", "a film, show, book or game: not an event")
-            return 0, f"'{self.text(hit)}' in a story ('{self.text(cue)}'), not an event"
-        return value, note
 
     def named_war(self, hit: _Hit) -> tuple[str, bool] | None:
         """(note, definite) for a war tied to a country; None for a war in the background.
@@ -347,16 +202,6 @@ class ContextRules:
             return None
         return f"{self.text(hit)} {link} {actor.text}: an ongoing war", False
 
-    def commercial_war(self, hit: _Hit) -> bool:
-        """A background "war" after a commercial noun ("a transatlantic fare war")."""
-        words = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
-        if words and words[-1] == "\x01":
-            return False
-        if self.engine.war_commerce.isdisjoint(words) or "military_cue" in self.tagged:
-            return False
-        self.add(hit, "modifier", "metaphor", "a commercial war: competition, not fighting")
-        return True
-
     def _sport(self) -> _Hit | None:
         """A sports cue, unless weapons or soldiers show the item is not about sport."""
         sport = None
@@ -376,38 +221,6 @@ class ContextRules:
             and actor.note.startswith(("place in", "capital"))
             and self._place_follows(hit, actor)
         )
-
-    def _crime_in_item(self) -> _Hit | None:
-        """A crime named anywhere in an item with no foreign national in it: the arrest
-        or sentence elsewhere in the item is ordinary justice."""
-        crimes = self.tagged.get("crime")
-        if not crimes or "foreigners" in self.tagged:
-            return None
-        return crimes[0]
-
-    def crime_frame(self) -> _Hit | None:
-        """The crime cue of an item that reports ordinary crime, else None.
-
-        "Boy, 15, dies after stabbing; police begin murder investigation": a
-        stabbing, a murder or a killer, and nothing that shows conflict or a
-        motive (an armed group, a weapon of war, terror, a politician, a protest).
-        """
-        crime = self.tagged.get("crime_act")
-        if not crime:
-            return None
-        for other in self.hits:
-            entry = other[2]
-            if not _NOT_CRIME.isdisjoint(entry.tags):
-                return None
-            if "force" in entry.tags and entry.name not in _CRIME_FORCE:
-                return None
-            if (
-                entry.level is None
-                and "military_cue" in entry.tags
-                and self.text(other) not in _POLICE
-            ):
-                return None  # "114 killed by the military junta": armed forces, not crime
-        return crime[0]
 
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
         """The level a word has in its sentence, before modifiers."""
