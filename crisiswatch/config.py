@@ -401,7 +401,7 @@ class _Validator:
 def _known_codes() -> frozenset[str]:
     """The gazetteer's codes, when the classifier data is available."""
     try:
-        from crisiswatch.classify.actors import known_codes
+        from crisiswatch.classify.gazetteer import known_codes
     except ImportError:
         return frozenset()
     return known_codes()

@@ -16,8 +16,9 @@ from typing import Any
 import ahocorasick
 
 from crisiswatch.classify import native
-from crisiswatch.classify.actors import DATA_FILES, ActorMatcher
+from crisiswatch.classify.actors import ActorMatcher
 from crisiswatch.classify.evidence import make_evidence
+from crisiswatch.classify.gazetteer import DATA_FILES
 from crisiswatch.classify.judge import ItemJudge
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
 from crisiswatch.classify.quotes import has_quotes, restore, squeeze
@@ -129,6 +130,7 @@ _CODE = (
     "evidence.py",
     "scanner.py",
     "actors.py",
+    "gazetteer.py",
     "__init__.py",
 )
 _SOURCES = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from crisiswatch.classify.actors import country_names
+from crisiswatch.classify.gazetteer import country_names
 
 
 def country_name(code: str) -> str:

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crisiswatch.classify.actors import DATA_FILES, ActorMatcher, GazetteerError, known_codes
+from crisiswatch.classify.actors import ActorMatcher
+from crisiswatch.classify.gazetteer import DATA_FILES, GazetteerError, known_codes
 from crisiswatch.models import Evidence
 
 HERE = Path(__file__).resolve().parent
@@ -196,7 +197,7 @@ def test_known_codes() -> None:
 
 
 def test_known_codes_read_off_headers_match_the_parsed_gazetteer() -> None:
-    from crisiswatch.classify.actors import _load
+    from crisiswatch.classify.gazetteer import _load
 
     assert known_codes() == frozenset(_load()["countries"])
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crisiswatch.classify import VERSION, Classifier, classify
-from crisiswatch.classify.actors import known_codes
+from crisiswatch.classify.gazetteer import known_codes
 from crisiswatch.classify.levels import LevelEngine, count_near, expand, load_rules, normalise
 from crisiswatch.models import Classification
 
