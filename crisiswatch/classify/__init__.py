@@ -124,6 +124,7 @@ _CODE = (
     "judge.py",
     "context.py",
     "story.py",
+    "itemtext.py",
     "quotes.py",
     "rules.py",
     "counts.py",

@@ -4,8 +4,8 @@ Sport, labour, disasters, tests and drills, weapons and their verbs, scale and
 casualty counts, nuclear sites, named wars, a state's measures; history, fiction and
 crime are in `story.py`, its base. The rules are methods of `ContextRules`, which
 `judge.ItemJudge` extends: they read
-the item's hits and positions through the judge's helpers (`near`, `text`,
-`add`, `ends_between`). The word lists they use are in `data/levels.toml`; the
+the item's hits and positions through the helpers of `itemtext.ItemText` (`near`,
+`text`, `add`, `ends_between`). The word lists they use are in `data/levels.toml`; the
 few closed-class words they need are below.
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from crisiswatch.classify.counts import WEAPON_NOUNS, count_near
-from crisiswatch.classify.scanner import Hit
-from crisiswatch.classify.story import _CHARS_PER_WORD, StoryRules
+from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.story import StoryRules
 from crisiswatch.models import Evidence
 
 # Words that may follow a country named as an object ("war on Russia in 1941", "on Iran
@@ -62,11 +62,6 @@ _PLACE_LEAD = frozenset(
 )  # fmt: skip
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
-# The scanner's record of a level phrase: (start, stop, entry), a span of the joined
-# text. A plain tuple, as hits are made for every phrase found: [0] start, [1] stop,
-# [2] the Entry.
-_Hit = Hit
-
 
 def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
     """The gap between two non-overlapping hits, in either order."""
@@ -75,7 +70,7 @@ def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
 
 class ContextRules(StoryRules):
     """The context half of `ItemJudge`; it keeps no state of its own (the state it
-    reads is declared on `StoryRules`)."""
+    reads is that of `itemtext.ItemText`)."""
 
     __slots__ = ()
 

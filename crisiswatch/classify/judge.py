@@ -2,40 +2,20 @@
 
 `LevelEngine` (levels.py) builds the lexicon and the framing settings once; an
 `ItemJudge` is made per item from the scanner's hits and decides its level,
-keeping the evidence for every phrase that counted. What a word means in its
-context is in `context.py`.
+keeping the evidence for every phrase that counted. Its state and position helpers
+are in `itemtext.py`; what a word means in its context is in `context.py` and
+`story.py`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-from crisiswatch.classify.context import (
-    _CHARS_PER_WORD,
-    ContextRules,
-    _Hit,
-)
-from crisiswatch.classify.scanner import SEP
+from crisiswatch.classify.context import ContextRules
+from crisiswatch.classify.itemtext import _CANCELS_ACT, _CHARS_PER_WORD, _Hit
 from crisiswatch.models import Evidence
 
-if TYPE_CHECKING:
-    from crisiswatch.classify.levels import LevelEngine
-
-# A clause ends at ; : ! ? brackets, quotes, a full stop or comma before a space,
-# or a spaced dash; a sentence only at ; ! ? or a full stop. "U.S." ends nothing.
-_PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
-_SENTENCE_MARKS = frozenset(".;!?")
-_SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
-_WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
-_DASHES = frozenset("-\u2013\u2014")
-_SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "s"})
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
-_tuple_new = tuple.__new__  # make_evidence, inlined in ItemJudge.add
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
-_CANCELS_ACT = frozenset({"negation", "prevention"})
 _FORECASTS = frozenset({"threat", "hypothetical"})
 _ENDING = frozenset({"rejection", "prevention"})
 _CALLS = frozenset(("call", "calls", "called", "calling", "push", "pushes", "press", "presses"))
@@ -56,144 +36,10 @@ _OBJECT_STARTS = frozenset(
 )  # fmt: skip
 
 
-def _ends_clause(text: str, i: int) -> bool:
-    """Is the punctuation at text[i] a clause end? Not in "2.5", "U.S." or "Iran-backed"."""
-    char = text[i]
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if char in ".,":
-        if not after.isspace():
-            return False
-        return char == "," or not (text[i - 1 : i].isupper() and not text[i - 2 : i - 1].isalpha())
-    if char in _DASHES:
-        return text[i - 1 : i].isspace() and after.isspace()
-    return True
-
-
 class ItemJudge(ContextRules):
-    """Working state for one item; lives only inside `LevelEngine.assess`."""
+    """Decides one item's level; lives only inside `LevelEngine.assess`."""
 
-    __slots__ = (
-        "_shown", "actors", "cancelling", "consumed", "engine", "evidence", "hits",
-        "joined", "modifiers", "offset", "ordered", "original", "summary", "tagged", "threat_only",
-        "title",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        engine: LevelEngine,
-        title: str,
-        summary: str,
-        joined: str,
-        offset: int,
-        hits: list[_Hit],
-        actors: Sequence[Evidence],
-    ) -> None:
-        self.engine, self.title, self.summary = engine, title, summary
-        self.joined, self.offset, self.hits = joined, offset, hits
-        # One pass: the cue index, the modifiers, and the words that carry a level, in
-        # the order decide reads them: verbs that pair with a weapon first ("drones hit"),
-        # so the verb speaks for both.
-        tagged: dict[str, list[_Hit]] = {}
-        modifiers: list[_Hit] = []
-        paired: list[_Hit] = []
-        levelled: list[_Hit] = []
-        cancelling = False
-        for hit in hits:
-            entry = hit[2]
-            if entry.cues:
-                for tag in entry.cues:
-                    if tag in tagged:
-                        tagged[tag].append(hit)
-                    else:
-                        tagged[tag] = [hit]
-            if entry.effect:
-                modifiers.append(hit)
-                cancelling = cancelling or entry.effect in _CANCELS_ACT
-            if entry.level is not None:
-                (paired if entry.pair else levelled).append(hit)
-        self.tagged, self.modifiers, self.cancelling = tagged, modifiers, cancelling
-        self.ordered = paired + levelled if paired else levelled
-        self.original: str | None = None  # the raw text in joined coordinates, on first need
-        # Starts of hits a weapon verb already explained, and of verbs that count only
-        # inside a threat ("vows to keep targeting ships"): set while deciding.
-        self.consumed: set[int] = set()
-        self.threat_only: set[int] = set()
-        self.actors = actors
-        self.evidence: list[Evidence] = []
-        self._shown: set[int] = set()
-
-    # -- positions ---------------------------------------------------------------------
-
-    def ends_between(self, a: int, b: int, sentence: bool = False) -> bool:
-        """Does a clause (or, with `sentence`, a sentence) end between positions a and b?
-
-        Checked on demand over the few characters between two hits, which is cheaper
-        than finding every clause of the item up front.
-        """
-        if a <= self.offset - 2 < b:  # the title/summary separator ends both
-            return True
-        if self.original is None:
-            self.original = " " + self.title + SEP + self.summary + " "
-        text = self.original
-        for match in _PUNCT.finditer(text, a, b):
-            i = match.start()
-            char = text[i]
-            if char in _SOFT_MARKS and not _ends_clause(text, i):
-                continue
-            if not sentence or char in _SENTENCE_MARKS:
-                return True
-        return False
-
-    def gap(self, a: int, b: int) -> int:
-        """Words strictly between positions a and b of the joined text."""
-        return len(self.joined[a:b].split()) if a < b else 0
-
-    def text(self, hit: _Hit) -> str:
-        return self.joined[hit[0] : hit[1]]
-
-    def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
-        """Evidence for `hit`, in the coordinates of its own field."""
-        at = hit[0]
-        if kind == "modifier":  # one modifier may change several words: show it once
-            if at in self._shown:
-                return
-            self._shown.add(at)
-        if at < self.offset:
-            field, text, start = "title", self.title, at - 1
-        else:
-            field, text, start = "summary", self.summary, at - self.offset
-        end = start + hit[1] - at
-        # make_evidence, inlined: this runs for nearly every word that counts.
-        self.evidence.append(
-            _tuple_new(Evidence, (field, start, end, text[start:end], kind, value, note))
-        )
-
-    # -- context -----------------------------------------------------------------------
-
-    def near(
-        self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
-    ) -> _Hit | None:
-        """The closest other hit tagged `tag` in the same sentence, within `window` words.
-
-        `tag` must be in SOUGHT_TAGS (a test checks every call site).
-        """
-        candidates = self.tagged.get(tag)
-        if not candidates:
-            return None
-        best, best_gap = None, window + 1
-        for other in candidates:
-            if before and other[1] <= hit[0]:
-                a, b = other[1], hit[0]
-            elif after and other[0] >= hit[1]:
-                a, b = hit[1], other[0]
-            else:
-                continue  # the hit itself, or on the wrong side
-            if b - a > _CHARS_PER_WORD * best_gap:
-                continue  # too far to be within the window: skip counting words
-            gap = len(self.joined[a:b].split())
-            if gap < best_gap and not self.ends_between(a, b, sentence=True):
-                best, best_gap = other, gap
-        return best
+    __slots__ = ()
 
     def modifier_for(self, hit: _Hit, modifiers: list[_Hit]) -> _Hit | None:
         """The strongest modifier whose scope covers `hit`."""
@@ -235,25 +81,6 @@ class ItemJudge(ContextRules):
                 best, best_rank = mod, entry.rank
         return best
 
-    def asked(self, hit: _Hit) -> bool:
-        """Is the hit inside a question ("Will Iran retaliate?")?"""
-        if self.original is None:
-            self.original = " " + self.title + SEP + self.summary + " "
-        text = self.original
-        end = self.offset - 2 if hit[0] < self.offset else len(text)
-        match = _SENTENCE_END.search(text, hit[1], end)
-        if match is None or match.group() != "?":
-            return False
-        # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":
-        # a wh-question takes the act as given; "Will Israel strike Iran?" does not.
-        begin = self.offset if hit[0] >= self.offset else 0
-        for mark in _SENTENCE_END.finditer(text, begin, hit[0]):
-            begin = mark.end()
-        return _WH_QUESTION.search(text, begin, hit[0]) is None
-
-    def asked_note(self, hit: _Hit) -> str:
-        return f"'{self.text(hit)}' asked about, not reported as happening"
-
     def _indefinite(self, hit: _Hit) -> bool:
         """Is the act generic: after "a", "an" or "any" ("a Chinese blockade or invasion"),
         or a bare noun opening its field ("Chinese blockade of Taiwan could ...")?"""
@@ -262,10 +89,6 @@ class ItemJudge(ContextRules):
         start = 1 if hit[0] < self.offset else self.offset
         lead = self.joined[start : hit[0]].split()
         return len(lead) <= 1 and _DEFINITE.isdisjoint(lead)
-
-    def _next_word(self, hit: _Hit) -> str:
-        rest = self.joined[hit[1] : hit[1] + 24].split(None, 1)
-        return rest[0] if rest else ""
 
     def _participle_after_verb(self, a: int, hit: _Hit) -> bool:
         """Is `hit` a past participle right after another verb ("to rescue abducted")?

@@ -1,9 +1,9 @@
 """The compiled classifier core, used when the installed build has one.
 
-Installing the package (`pip install .`, also editable) compiles `scanner.py`,
-`story.py`, `context.py` and `judge.py` with mypyc into a separate `crisiswatch_native`
-package (see `hatch_build.py`); a machine without a C compiler gets the same
-classifier in pure Python. The compiled core is used only if it was built from
+Installing the package (`pip install .`, also editable) compiles the modules named in
+`SOURCES` with mypyc into a separate `crisiswatch_native` package (see
+`hatch_build.py`); a machine without a C compiler gets the same classifier in pure
+Python. The compiled core is used only if it was built from
 exactly the sources beside this file, so an edited rule takes effect at once,
 compiled or not. Outputs are identical either way (tests/classify/test_native.py).
 One rule keeps them so: compare hits by position, never with `is` (compiled code
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 # The modules compiled, in import order, and the package they are compiled into.
-SOURCES = ("scanner.py", "story.py", "context.py", "judge.py")
+SOURCES = ("scanner.py", "itemtext.py", "story.py", "context.py", "judge.py")
 PACKAGE = "crisiswatch_native"
 PURE_ENV = "CRISISWATCH_PURE"  # set (to anything) to use the pure-Python core
 

@@ -3,23 +3,17 @@
 The rules that read the whole item rather than a word's neighbours: an act dated
 years back or "decades ago", a film or a novel, a commercial "war", and a crime
 story with no sign of conflict. `StoryRules` is the base of `context.ContextRules`
-and so of `judge.ItemJudge`, whose state and helpers it reads (declared below).
+and so of `judge.ItemJudge`; the state and position helpers it reads are those of
+`itemtext.ItemText`, its own base.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from crisiswatch.classify.scanner import SEP, Hit
-from crisiswatch.models import Evidence
+from crisiswatch.classify.itemtext import _CHARS_PER_WORD, ItemText, _Hit
+from crisiswatch.classify.scanner import SEP
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from crisiswatch.classify.levels import LevelEngine
-
-_CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
 # A year right before an act dates it ("the 1994 genocide"); these words before the
 # year make it a starting point instead ("since 2014"), and these between the year and
 # the act put the act in another clause ("halted in 2021 after insurgents attacked").
@@ -42,48 +36,11 @@ _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "assassination", "weapons fired"}
 )
 
-_Hit = Hit  # (start, stop, Entry): see context.py
 
-
-class StoryRules:
-    """The item-level half of the context rules; it keeps no state of its own.
-
-    What it reads of the judge, declared for readers, type checkers and mypyc (the
-    judge's slots and methods provide them).
-    """
+class StoryRules(ItemText):
+    """The item-level half of the context rules; it keeps no state of its own."""
 
     __slots__ = ()
-    engine: LevelEngine
-    title: str
-    summary: str
-    joined: str
-    offset: int
-    hits: list[_Hit]
-    actors: Sequence[Evidence]
-    tagged: dict[str, list[_Hit]]
-    consumed: set[int]
-    threat_only: set[int]
-
-    # The judge's own methods, declared so the rules type-check (and compile) alone.
-    def near(
-        self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
-    ) -> _Hit | None:
-        raise NotImplementedError
-
-    def text(self, hit: _Hit) -> str:
-        raise NotImplementedError
-
-    def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
-        raise NotImplementedError
-
-    def ends_between(self, a: int, b: int, sentence: bool = False) -> bool:
-        raise NotImplementedError
-
-    def gap(self, a: int, b: int) -> int:
-        raise NotImplementedError
-
-    def _next_word(self, hit: _Hit) -> str:
-        raise NotImplementedError
 
     def dated_past(self, hit: _Hit) -> bool:
         """Is the act dated years back, right before it ("the 1994 genocide", "1999 abuses")?

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import crisiswatch.classify as classify_package
 from crisiswatch.classify import VERSION, Classifier, classify
 from crisiswatch.classify.gazetteer import known_codes
 from crisiswatch.classify.levels import LevelEngine, count_near, expand, load_rules, normalise
@@ -165,6 +166,14 @@ def test_version_names_engine_and_data() -> None:
     assert VERSION.split(".")[0].isdigit() and len(VERSION.split(".")[1]) == 8
     assert classify("x").version == VERSION
     assert Classifier({"FRA": ["Hexagone"]}).version != VERSION
+
+
+def test_version_hashes_every_module_that_decides_an_output() -> None:
+    """A rule moved to a new module must still re-tag history when it changes."""
+    package = Path(classify_package.__file__).parent
+    # native.py picks the compiled or pure core (same outputs); warm.py only preloads.
+    deciding = {path.name for path in package.glob("*.py")} - {"native.py", "warm.py"}
+    assert deciding <= set(classify_package._CODE)
 
 
 def test_extra_aliases_reach_the_actor_matcher() -> None:

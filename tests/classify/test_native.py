@@ -61,6 +61,7 @@ def test_native_sources_import_their_compiled_siblings() -> None:
     text = (CLASSIFY / "judge.py").read_text(encoding="utf-8")
     rewritten = native.native_source(text)
     assert "from crisiswatch_native.context import" in rewritten
-    assert "from crisiswatch_native.scanner import" in rewritten
+    assert "from crisiswatch_native.itemtext import" in rewritten
     assert "crisiswatch.classify.context " not in rewritten
+    assert "crisiswatch.classify.itemtext " not in rewritten
     assert "from crisiswatch.models import Evidence" in rewritten  # the rest stays

@@ -1,0 +1,198 @@
+"""The item as the rules see it: its text, its hits, and where clauses end.
+
+An `ItemText` holds one item's state (the joined text, the scanner's hits indexed by
+cue tag, the evidence so far) and the questions every rule asks of positions: do two
+hits share a clause, which tagged hit is nearest, is a word asked about. The rules
+build on it: `story.StoryRules`, `context.ContextRules`, then `judge.ItemJudge`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from crisiswatch.classify.scanner import SEP, Hit
+from crisiswatch.models import Evidence
+
+if TYPE_CHECKING:
+    from crisiswatch.classify.levels import LevelEngine
+
+# The scanner's record of a phrase: (start, stop, entry), a span of the joined text.
+# A plain tuple, as one is made for every phrase found.
+_Hit = Hit
+_CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out of reach
+# A clause ends at ; : ! ? brackets, quotes, a full stop or comma before a space,
+# or a spaced dash; a sentence only at ; ! ? or a full stop. "U.S." ends nothing.
+_PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
+_SENTENCE_MARKS = frozenset(".;!?")
+_SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
+_WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
+_DASHES = frozenset("-\u2013\u2014")
+_SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
+_CANCELS_ACT = frozenset({"negation", "prevention"})
+_tuple_new = tuple.__new__  # make_evidence, inlined in ItemText.add
+
+
+def _ends_clause(text: str, i: int) -> bool:
+    """Is the punctuation at text[i] a clause end? Not in "2.5", "U.S." or "Iran-backed"."""
+    char = text[i]
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if char in ".,":
+        if not after.isspace():
+            return False
+        return char == "," or not (text[i - 1 : i].isupper() and not text[i - 2 : i - 1].isalpha())
+    if char in _DASHES:
+        return text[i - 1 : i].isspace() and after.isspace()
+    return True
+
+
+class ItemText:
+    """One item's working state and its position helpers; lives only inside
+    `LevelEngine.assess`, as the base of the judge."""
+
+    __slots__ = (
+        "_shown", "actors", "cancelling", "consumed", "engine", "evidence", "hits",
+        "joined", "modifiers", "offset", "ordered", "original", "summary", "tagged", "threat_only",
+        "title",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        engine: LevelEngine,
+        title: str,
+        summary: str,
+        joined: str,
+        offset: int,
+        hits: list[_Hit],
+        actors: Sequence[Evidence],
+    ) -> None:
+        self.engine, self.title, self.summary = engine, title, summary
+        self.joined, self.offset, self.hits = joined, offset, hits
+        # One pass: the cue index, the modifiers, and the words that carry a level, in
+        # the order decide reads them: verbs that pair with a weapon first ("drones hit"),
+        # so the verb speaks for both.
+        tagged: dict[str, list[_Hit]] = {}
+        modifiers: list[_Hit] = []
+        paired: list[_Hit] = []
+        levelled: list[_Hit] = []
+        cancelling = False
+        for hit in hits:
+            entry = hit[2]
+            if entry.cues:
+                for tag in entry.cues:
+                    if tag in tagged:
+                        tagged[tag].append(hit)
+                    else:
+                        tagged[tag] = [hit]
+            if entry.effect:
+                modifiers.append(hit)
+                cancelling = cancelling or entry.effect in _CANCELS_ACT
+            if entry.level is not None:
+                (paired if entry.pair else levelled).append(hit)
+        self.tagged, self.modifiers, self.cancelling = tagged, modifiers, cancelling
+        self.ordered = paired + levelled if paired else levelled
+        self.original: str | None = None  # the raw text in joined coordinates, on first need
+        # Starts of hits a weapon verb already explained, and of verbs that count only
+        # inside a threat ("vows to keep targeting ships"): set while deciding.
+        self.consumed: set[int] = set()
+        self.threat_only: set[int] = set()
+        self.actors = actors
+        self.evidence: list[Evidence] = []
+        self._shown: set[int] = set()
+
+    # -- positions ---------------------------------------------------------------------
+
+    def ends_between(self, a: int, b: int, sentence: bool = False) -> bool:
+        """Does a clause (or, with `sentence`, a sentence) end between positions a and b?
+
+        Checked on demand over the few characters between two hits, which is cheaper
+        than finding every clause of the item up front.
+        """
+        if a <= self.offset - 2 < b:  # the title/summary separator ends both
+            return True
+        if self.original is None:
+            self.original = " " + self.title + SEP + self.summary + " "
+        text = self.original
+        for match in _PUNCT.finditer(text, a, b):
+            i = match.start()
+            char = text[i]
+            if char in _SOFT_MARKS and not _ends_clause(text, i):
+                continue
+            if not sentence or char in _SENTENCE_MARKS:
+                return True
+        return False
+
+    def gap(self, a: int, b: int) -> int:
+        """Words strictly between positions a and b of the joined text."""
+        return len(self.joined[a:b].split()) if a < b else 0
+
+    def text(self, hit: _Hit) -> str:
+        return self.joined[hit[0] : hit[1]]
+
+    def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
+        """Evidence for `hit`, in the coordinates of its own field."""
+        at = hit[0]
+        if kind == "modifier":  # one modifier may change several words: show it once
+            if at in self._shown:
+                return
+            self._shown.add(at)
+        if at < self.offset:
+            field, text, start = "title", self.title, at - 1
+        else:
+            field, text, start = "summary", self.summary, at - self.offset
+        end = start + hit[1] - at
+        # make_evidence, inlined: this runs for nearly every word that counts.
+        self.evidence.append(
+            _tuple_new(Evidence, (field, start, end, text[start:end], kind, value, note))
+        )
+
+    # -- context -----------------------------------------------------------------------
+
+    def near(
+        self, hit: _Hit, tag: str, window: int = 99, after: bool = True, before: bool = True
+    ) -> _Hit | None:
+        """The closest other hit tagged `tag` in the same sentence, within `window` words.
+
+        `tag` must be in SOUGHT_TAGS (a test checks every call site).
+        """
+        candidates = self.tagged.get(tag)
+        if not candidates:
+            return None
+        best, best_gap = None, window + 1
+        for other in candidates:
+            if before and other[1] <= hit[0]:
+                a, b = other[1], hit[0]
+            elif after and other[0] >= hit[1]:
+                a, b = hit[1], other[0]
+            else:
+                continue  # the hit itself, or on the wrong side
+            if b - a > _CHARS_PER_WORD * best_gap:
+                continue  # too far to be within the window: skip counting words
+            gap = len(self.joined[a:b].split())
+            if gap < best_gap and not self.ends_between(a, b, sentence=True):
+                best, best_gap = other, gap
+        return best
+
+    def asked(self, hit: _Hit) -> bool:
+        """Is the hit inside a question ("Will Iran retaliate?")?"""
+        if self.original is None:
+            self.original = " " + self.title + SEP + self.summary + " "
+        text = self.original
+        end = self.offset - 2 if hit[0] < self.offset else len(text)
+        match = _SENTENCE_END.search(text, hit[1], end)
+        if match is None or match.group() != "?":
+            return False
+        # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":
+        # a wh-question takes the act as given; "Will Israel strike Iran?" does not.
+        begin = self.offset if hit[0] >= self.offset else 0
+        for mark in _SENTENCE_END.finditer(text, begin, hit[0]):
+            begin = mark.end()
+        return _WH_QUESTION.search(text, begin, hit[0]) is None
+
+    def asked_note(self, hit: _Hit) -> str:
+        return f"'{self.text(hit)}' asked about, not reported as happening"
+
+    def _next_word(self, hit: _Hit) -> str:
+        rest = self.joined[hit[1] : hit[1] + 24].split(None, 1)
+        return rest[0] if rest else ""
