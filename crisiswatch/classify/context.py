@@ -238,6 +238,24 @@ class ContextRules(StoryRules):
         ) is not None:  # "Poland signs deal for 180 more K2 tanks": procurement
             self.add(cue, "modifier", "purchase", "weapons bought for one's own forces")
             return 0, f"'{self.text(hit)}' bought, not used: an arms purchase"
+        if (
+            "hardware" in tags
+            and (cue := self.near(hit, "disaster")) is not None
+            and not self.violence_near(hit)
+        ):  # "fighter jet goes overboard", "warplane crash": an accident, not a show of force
+            self.add(cue, "modifier", "disaster", "an accident, not an act of force")
+            return 0, f"'{self.text(hit)}' in an accident ('{self.text(cue)}')"
+        if "combat" in tags and (cue := self.near(hit, "disaster", 3, before=False)) is not None:
+            # "troops fighting wildfires", "battling floods": nature is the foe
+            return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
+        if "casualty" in tags and (cue := self.near(hit, "animals", 2, before=False)) is not None:
+            return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
+        if (
+            "enforcement" in tags
+            and (cue := self.near(hit, "vice", 6) or self.near(hit, "crime", 6)) is not None
+            and self.near(hit, "foreigners", 3) is None
+        ):  # "crackdown on street drinking", "detained over fraud": policing, not coercion
+            return 0, f"'{self.text(hit)}' of '{self.text(cue)}': law enforcement"
         if "sends_troops" in tags:  # "Poland sends 5,000 extra troops to the border"
             sent = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:4]
             if _TROOPS.isdisjoint(sent):
@@ -314,6 +332,8 @@ class ContextRules(StoryRules):
             return 0, "a product, not a weapon in use"
         if "civil_sense" in tags and (trade := self.near(hit, "business")) is not None:
             return 0, f"'{self.text(hit)}' in a business story ('{self.text(trade)}'): civilian"
+        if "civil_sense" in tags and (space := self.near(hit, "space")) is not None:
+            return 0, f"'{self.text(hit)}' in astronomy or spaceflight ('{self.text(space)}')"
         if "labour" in tags:
             if self.near(hit, "strike_object", 2, before=False) is not None:
                 return None, ""  # "strikes a deal", "strikes an upbeat tone"
@@ -362,6 +382,9 @@ class ContextRules(StoryRules):
             and self.near(hit, "military_cue") is None
         ):
             return 1, f"{self.text(hit)} {self.text(cue)}: a verbal attack, friction"
+        if "capture" in tags and (cue := self.near(hit, "space", 4)) is not None:
+            # "Webb telescope captures crisp images of Neptune"
+            return 0, f"'{self.text(hit)}' by a camera in space ('{self.text(cue)}')"
         if "capture" in tags and (cue := self.near(hit, "crime", 8)) is not None:
             # "police seize 8 tonnes of cocaine": law enforcement, not force
             return 0, f"'{self.text(hit)}' of contraband ('{self.text(cue)}'): law enforcement"

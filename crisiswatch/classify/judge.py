@@ -49,6 +49,8 @@ class ItemJudge(ContextRules):
             entry = mod[2]
             if mod[1] <= hit[0]:
                 a, b, reach = mod[1], hit[0], entry.ahead
+                if entry.effect in _ENDING and not hit[2].deescalation and self._opens(mod):
+                    continue  # "End unlawful killings, UN tells Israel": a call, they go on
                 if "appeal" in entry.tags and not _CESSATION.isdisjoint(self.joined[a:b].split()):
                     continue  # "urges Israel to cease its offensive": the offensive goes on
             elif mod[0] >= hit[1] and entry.behind:
@@ -108,6 +110,11 @@ class ItemJudge(ContextRules):
         return (
             bool(rest) and rest[0] in _OBJECT_STARTS and not self.ends_between(mod[1], mod[1] + 1)
         )
+
+    def _opens(self, hit: _Hit) -> bool:
+        """Does the hit open its field (an imperative: "Stop the shelling")?"""
+        start = 0 if hit[0] < self.offset else self.offset
+        return not self.joined[start : hit[0]].strip(" '\"\u2018\u201c")
 
     def _broken(self, mod: _Hit, hit: _Hit) -> bool:
         return any(h[0] >= mod[1] and h[1] <= hit[0] for h in self.tagged.get("breaker", ()))
@@ -363,11 +370,16 @@ class ItemJudge(ContextRules):
             if effect != "threat" or self.near(hit, "disaster") is not None:
                 return None, ""  # "warned of more rain": weather, not a threat
             if (
-                hit[0] in self.threat_only
-                and "announce" in mod[2].tags
+                "announce" in mod[2].tags
                 and "military_cue" not in self.tagged
+                and (
+                    hit[0] in self.threat_only
+                    or (self.text(mod) == "to" and self.actor_before(mod) is None)
+                )
             ):
-                return None, ""  # "tariffs to fall", "inflation will hit 5%": no armed actor
+                # "tariffs to fall", "in order to respond": no armed actor, and no state
+                # announcing it ("Israel to respond" is a threat)
+                return None, ""
             return 2, f"threatened '{word}': explicit threat"
         if effect == "threat":
             if "nuclear" in hit[2].tags:

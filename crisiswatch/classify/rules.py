@@ -51,17 +51,19 @@ SOUGHT_TAGS = frozenset(
     | {"nuclear_site", "assessment", "warn", "breaker", "sport", "sustained", "business"}
     | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime", "walkout"}
     | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
-    | {"dispute_word", "captives", "truce_word"}
+    | {"dispute_word", "captives", "truce_word", "vice", "animals"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
 _NEEDS: dict[str, frozenset[str]] = {
     "munition": frozenset({"space", "business", "purchase"}),
-    "hardware": frozenset({"purchase"}),
+    "hardware": frozenset({"purchase", "disaster"}),
+    "enforcement": frozenset({"vice", "crime"}),
     "labour": frozenset({"strike_object", "labour_cue", "walkout"}),
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
-    "casualty": frozenset({"disaster"}),
+    "casualty": frozenset({"disaster", "animals"}),
+    "combat": frozenset({"disaster"}),
     "blast": frozenset({"disaster", "nuclear_site", "space"}),
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
@@ -70,7 +72,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
     "disaster_sense": frozenset({"disaster"}),
-    "civil_sense": frozenset({"business"}),
+    "civil_sense": frozenset({"business", "space"}),
     "arguable": frozenset({"argument"}),
     "atrocity": frozenset({"court"}),
     "court": frozenset({"atrocity", "crime"}),
@@ -95,6 +97,8 @@ _CONTEXT_TAGS = frozenset(
         "capture",
         "coup",
         "sends_troops",
+        "enforcement",
+        "combat",
     }
 )
 

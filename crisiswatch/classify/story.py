@@ -107,6 +107,19 @@ class StoryRules(ItemText):
                     return True
         return False
 
+    def _dated_in_summary(self, hit: _Hit) -> bool:
+        """A title's act that the summary first names as dated: "Man arrested over fatal
+        explosion. ... an explosion which killed 10 people in 2022". A summary that
+        reports the act first and dates an earlier one after it ("the deadliest attack
+        since the 2017 attack") leaves the title's act news."""
+        if hit[0] >= self.offset or "dated" not in self.tagged:
+            return False
+        word = self.text(hit).lower()
+        for other in self.hits:
+            if other[0] > self.offset and self.text(other).lower() == word:
+                return self.dated_past(other) or self._dated_after(other) or self._long_ago(other)
+        return False
+
     def storied(self, hit: _Hit, value: int, note: str) -> tuple[int, str]:
         """The level of an act told as history or as fiction: 0 ("the 1994 genocide",
         "Mosul siege drama opens festival"); otherwise unchanged. Deaths stay real."""
@@ -115,6 +128,7 @@ class StoryRules(ItemText):
             or self._dated_antecedent(hit)
             or self._dated_after(hit)
             or self._long_ago(hit)
+            or self._dated_in_summary(hit)
         ):
             return 0, f"'{self.text(hit)}' is dated years back: history, not news"
         if (
