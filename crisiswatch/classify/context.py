@@ -15,7 +15,7 @@ import re
 
 from crisiswatch.classify.counts import WEAPON_NOUNS, count_near
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.story import StoryRules
+from crisiswatch.classify.story import _POLICE, StoryRules
 from crisiswatch.models import Evidence
 
 # Words that may follow a country named as an object ("war on Russia in 1941", "on Iran
@@ -368,11 +368,21 @@ class ContextRules(StoryRules):
                 return 4, f"{count}+ killed: mass-casualty violence"
             if level == 0 and "natural" not in tags:
                 cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
+                if cue is not None and (
+                    "casualty" in cue[2].tags or self.text(cue).lower() in _POLICE
+                ):  # "found dead ... found dead", "police said": neither explains deaths
+                    cue = None
                 if cue is None and "disaster" not in self.tagged:
                     # "Protesters demand his exit; seven found dead": with no disaster in
                     # the item, a crowd or armed men anywhere in it explain the deaths.
                     cue = next(iter(self.tagged.get("protest_cue", ())), None) or next(
-                        iter(self.tagged.get("military_cue", ())), None
+                        (
+                            other
+                            for other in self.tagged.get("military_cue", ())
+                            if "casualty" not in other[2].tags
+                            and self.text(other).lower() not in _POLICE
+                        ),
+                        None,
                     )
                 if cue is not None:
                     return 3, f"deaths with '{self.text(cue)}': deadly violence"

@@ -223,6 +223,10 @@ class ItemJudge(ContextRules):
                 level = self.title_frame(level, title_peace)
             elif modifiers and modifiers[0][0] < self.offset and self._history_title():
                 level = self.title_frame(level, True)
+        if level == 1 and ("crime" in present or "crime_act" in present):
+            if (cue := self.crime_story()) is not None:  # "suspect denies the charges"
+                self.add(cue, "modifier", "crime", "ordinary crime: police work, not friction")
+                level = 0
         return level, deescalation, self.evidence
 
     def scoped(
@@ -381,6 +385,10 @@ class ItemJudge(ContextRules):
                 # announcing it ("Israel to respond" is a threat)
                 return None, ""
             return 2, f"threatened '{word}': explicit threat"
+        if effect == "threat" and (cue := self.near(mod, "disaster", 2, after=False)):
+            # "derailment threatens an explosion": a hazard, not a threat of force
+            self.add(cue, "modifier", "disaster", "a hazard from a disaster or accident")
+            return None, ""
         if effect == "threat":
             if "nuclear" in hit[2].tags:
                 return 5, f"explicit nuclear threat ('{word}')"

@@ -32,6 +32,7 @@ _POLICE = frozenset(
 # Ordinary crime: the tags that show conflict or a motive instead, and the only acts of
 # force a crime story may hold (levels.toml names the entries).
 _NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition"})
+_POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "assassination", "weapons fired"}
 )
@@ -166,18 +167,37 @@ class StoryRules(ItemText):
         motive (an armed group, a weapon of war, terror, a politician, a protest).
         """
         crime = self.tagged.get("crime_act")
-        if not crime:
+        if not crime or not self._no_conflict():
             return None
+        return crime[0]
+
+    def crime_story(self) -> _Hit | None:
+        """A crime named in an item with no conflict, motive or foreigner in it: its
+        arrests, accusations and denials are police work, not friction."""
+        cue = self.crime_frame() or self._crime_in_item()
+        if cue is None or not self._no_conflict():
+            return None
+        # A leader, a state body, or two governments ("Beijing and Washington trade
+        # accusations over fentanyl") make the accusations politics.
+        seats = set()
+        for actor in self.actors:
+            if actor.note.startswith(_POLITICAL_ACTORS):
+                return None
+            if actor.note.startswith("capital"):
+                seats.add(actor.value)
+        return cue if len(seats) < 2 else None
+
+    def _no_conflict(self) -> bool:
         for other in self.hits:
             entry = other[2]
             if not _NOT_CRIME.isdisjoint(entry.tags):
-                return None
+                return False
             if "force" in entry.tags and entry.name not in _CRIME_FORCE:
-                return None
+                return False
             if (
                 entry.level is None
                 and "military_cue" in entry.tags
                 and self.text(other) not in _POLICE
             ):
-                return None  # "114 killed by the military junta": armed forces, not crime
-        return crime[0]
+                return False  # "114 killed by the military junta": armed forces, not crime
+        return True
