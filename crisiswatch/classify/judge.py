@@ -223,10 +223,13 @@ class ItemJudge(ContextRules):
                 level = self.title_frame(level, title_peace)
             elif modifiers and modifiers[0][0] < self.offset and self._history_title():
                 level = self.title_frame(level, True)
-        if level == 1 and ("crime" in present or "crime_act" in present):
-            if (cue := self.crime_story()) is not None:  # "suspect denies the charges"
-                self.add(cue, "modifier", "crime", "ordinary crime: police work, not friction")
-                level = 0
+        if (
+            level == 1
+            and ("crime" in present or "crime_act" in present)
+            and (cue := self.crime_story()) is not None
+        ):  # "suspect denies the charges": police work, not friction
+            self.add(cue, "modifier", "crime", "ordinary crime: police work, not friction")
+            level = 0
         return level, deescalation, self.evidence
 
     def scoped(
