@@ -60,6 +60,7 @@ _PLACE_LEAD = frozenset(
      "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
      "border", "port", "besieged", "rebel-held", "government-held")
 )  # fmt: skip
+_CASE_LINKS = frozenset(("in", "over", "for", "of"))  # "charged in", "convicted of"
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
 
@@ -208,6 +209,24 @@ class ContextRules(StoryRules):
                 sport = hit
         return sport
 
+    def _judged(self, hit: _Hit) -> _Hit | None:
+        """The court word whose case the act is: "charged in the killings of", "convicted
+        over a bombing" (a court word, then "in/over/for/of" at most two words before)."""
+        court = self.near(hit, "court", 6, after=False)
+        if court is None:
+            return None
+        for actor in self.actors:  # "convicts Russian agents of arson": a state's agents
+            at = actor.start + (1 if actor.field == "title" else self.offset)
+            if court[1] <= at < hit[0]:
+                return None
+        lead = self.joined[court[0] : hit[0]].split()
+        for back, word in enumerate(reversed(lead[-3:])):
+            if word in _CASE_LINKS:
+                return court
+            if back >= 2:
+                break
+        return None
+
     def _city_taken(self, hit: _Hit) -> bool:
         """Is a city or region named as what was seized ("M23 rebels seize Goma")?"""
         actor = self.actor_after(hit, 12)
@@ -228,6 +247,10 @@ class ContextRules(StoryRules):
         ):
             told = "" if cue[0] == hit[0] else f" ('{self.text(cue)}')"
             return 0, f"'{self.text(hit)}' in a crime story{told}: no armed group, war or motive"
+        if "force" in tags and "court" in self.tagged and (cue := self._judged(hit)) is not None:
+            # "indicted on hate crime charges in attacks on 7 women", "charged over bombing"
+            self.add(cue, "modifier", "justice", "a court case: the violence it judges is past")
+            return 0, f"'{self.text(hit)}' is what the court case is about, not news of it"
         if "state_measure" in tags:  # "US tariffs", "China's tariffs": one state against others
             actor = self.actor_before(hit)
             if actor is None:
@@ -252,7 +275,12 @@ class ContextRules(StoryRules):
             return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
         if (
             "enforcement" in tags
-            and (cue := self.near(hit, "vice", 6) or self.near(hit, "crime", 6)) is not None
+            and (
+                cue := self.near(hit, "vice", 6)
+                or self.near(hit, "crime", 6)
+                or self.near(hit, "disaster", 8)
+            )
+            is not None
             and self.near(hit, "foreigners", 3) is None
         ):  # "crackdown on street drinking", "detained over fraud": policing, not coercion
             return 0, f"'{self.text(hit)}' of '{self.text(cue)}': law enforcement"

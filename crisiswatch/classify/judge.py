@@ -49,6 +49,10 @@ class ItemJudge(ContextRules):
             entry = mod[2]
             if mod[1] <= hit[0]:
                 a, b, reach = mod[1], hit[0], entry.ahead
+                if "definite_real" in entry.tags and not _DEFINITE.isdisjoint(
+                    self.joined[a:b].split()
+                ):
+                    continue  # "concerns over Israel's Rafah offensive": one under way
                 if entry.effect in _ENDING and not hit[2].deescalation and self._opens(mod):
                     continue  # "End unlawful killings, UN tells Israel": a call, they go on
                 if "appeal" in entry.tags and not _CESSATION.isdisjoint(self.joined[a:b].split()):
@@ -160,7 +164,8 @@ class ItemJudge(ContextRules):
                             add(hit, "level", _LEVEL_TEXT[value], note)
                             level = max(level, value)
                     continue
-                weak.append(hit)
+                if self.text(hit).lower() != "wars":  # "wars around the world": none named
+                    weak.append(hit)
                 continue
             if sport is not None and "soft" in tags:
                 add(sport, "modifier", "sport", sport[2].note + ": not military")

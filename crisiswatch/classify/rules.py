@@ -58,7 +58,7 @@ SOUGHT_TAGS = frozenset(
 _NEEDS: dict[str, frozenset[str]] = {
     "munition": frozenset({"space", "business", "purchase"}),
     "hardware": frozenset({"purchase", "disaster"}),
-    "enforcement": frozenset({"vice", "crime"}),
+    "enforcement": frozenset({"vice", "crime", "disaster"}),
     "labour": frozenset({"strike_object", "labour_cue", "walkout"}),
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
@@ -67,7 +67,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "blast": frozenset({"disaster", "nuclear_site", "space"}),
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
-        {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act"}
+        {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act", "court"}
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
