@@ -209,6 +209,24 @@ class ContextRules(StoryRules):
                 sport = hit
         return sport
 
+    def _violent_cue(self, hit: _Hit) -> _Hit | None:
+        """A crowd or armed men that explain deaths or injuries: in the sentence, or, with
+        no disaster in the item, anywhere in it ("Protesters demand his exit; seven found
+        dead"). Other deaths and the police who report them explain nothing."""
+        cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
+        if cue is not None and ("casualty" in cue[2].tags or self.text(cue).lower() in _POLICE):
+            cue = None
+        if cue is None and "disaster" not in self.tagged:
+            cue = next(iter(self.tagged.get("protest_cue", ())), None) or next(
+                (
+                    other
+                    for other in self.tagged.get("military_cue", ())
+                    if "casualty" not in other[2].tags and self.text(other).lower() not in _POLICE
+                ),
+                None,
+            )
+        return cue
+
     def _judged(self, hit: _Hit) -> _Hit | None:
         """The court word whose case the act is: "charged in the killings of", "convicted
         over a bombing" (a court word, then "in/over/for/of" at most two words before)."""
@@ -273,6 +291,12 @@ class ContextRules(StoryRules):
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
         if "casualty" in tags and (cue := self.near(hit, "animals", 2, before=False)) is not None:
             return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
+        if (
+            "animal_attack" in tags
+            and (cue := self.near(hit, "animals", 6, after=False)) is not None
+            and self.near(hit, "military_cue") is None
+        ):  # "a wild tiger, after it attacked two men"
+            return 0, f"'{self.text(hit)}' by an animal ('{self.text(cue)}')"
         if (
             "enforcement" in tags
             and (
@@ -384,6 +408,9 @@ class ContextRules(StoryRules):
         ):
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
             return 0, "deaths from a disaster or accident, not conflict"
+        if "injury" in tags and not self.violence_near(hit) and self._violent_cue(hit) is None:
+            # "9-year-old injured at festival dies": no act, weapon, crowd or armed men
+            return 0, f"'{self.text(hit)}' with no act of force: an accident or illness"
         if "counted" in tags:
             after = 12 if "toll" in tags else 4
             # "kills four": an active verb's count follows it ("dozens wounded" before it
@@ -395,23 +422,7 @@ class ContextRules(StoryRules):
                     return level or 3, f"{count} killed over time: a running toll, not one attack"
                 return 4, f"{count}+ killed: mass-casualty violence"
             if level == 0 and "natural" not in tags:
-                cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
-                if cue is not None and (
-                    "casualty" in cue[2].tags or self.text(cue).lower() in _POLICE
-                ):  # "found dead ... found dead", "police said": neither explains deaths
-                    cue = None
-                if cue is None and "disaster" not in self.tagged:
-                    # "Protesters demand his exit; seven found dead": with no disaster in
-                    # the item, a crowd or armed men anywhere in it explain the deaths.
-                    cue = next(iter(self.tagged.get("protest_cue", ())), None) or next(
-                        (
-                            other
-                            for other in self.tagged.get("military_cue", ())
-                            if "casualty" not in other[2].tags
-                            and self.text(other).lower() not in _POLICE
-                        ),
-                        None,
-                    )
+                cue = self._violent_cue(hit)
                 if cue is not None:
                     return 3, f"deaths with '{self.text(cue)}': deadly violence"
         if (

@@ -64,6 +64,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "crowd": frozenset({"protest_cue"}),
     "casualty": frozenset({"disaster", "animals"}),
     "combat": frozenset({"disaster"}),
+    "animal_attack": frozenset({"animals"}),
     "blast": frozenset({"disaster", "nuclear_site", "space"}),
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
@@ -79,7 +80,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "coup": frozenset({"court"}),
 }
 _ALWAYS = frozenset(
-    {"war_on", "state_measure", "enters", "sends_troops", "capture"}
+    {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -99,6 +100,8 @@ _CONTEXT_TAGS = frozenset(
         "sends_troops",
         "enforcement",
         "combat",
+        "injury",
+        "animal_attack",
     }
 )
 
