@@ -212,6 +212,8 @@ class ItemJudge(ContextRules):
                     value, note = changed  # type: ignore[assignment]
                 if value >= 2 and asking and self.asked(hit):
                     value, note = 1, self.asked_note(hit)
+                if storied and value >= 2:  # "a series about the cartels' violence"
+                    value, note = self.storied(hit, value, note)
                 self.add(hit, "level", str(value), note)
                 level = max(level, value)
         if level:  # the frame of the title (see the frame_* settings): cheap tests first

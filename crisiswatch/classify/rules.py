@@ -52,6 +52,7 @@ SOUGHT_TAGS = frozenset(
     | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime", "walkout"}
     | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
     | {"dispute_word", "captives", "truce_word", "vice", "animals", "armed_group"}
+    | {"diplomats", "expellees", "conflict_word"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
