@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from crisiswatch.classify.counts import WEAPON_NOUNS, count_near
+from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS, count_near
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.story import _POLICE, StoryRules
 from crisiswatch.models import Evidence
@@ -60,6 +60,7 @@ _PLACE_LEAD = frozenset(
      "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
      "border", "port", "besieged", "rebel-held", "government-held")
 )  # fmt: skip
+_NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
 _CASE_LINKS = frozenset(("in", "over", "for", "of"))  # "charged in", "convicted of"
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
@@ -416,7 +417,7 @@ class ContextRules(StoryRules):
             # "kills four": an active verb's count follows it ("dozens wounded" before it
             # counts someone else).
             before = 0 if self.text(hit) in _ACTIVE_KILL else 6
-            count = self._count(hit, before=before, after=after, not_before=WEAPON_NOUNS)
+            count = self._count(hit, before=before, after=after, not_before=_NOT_DEAD)
             if count >= self.engine.casualty_major:
                 if self._cumulative(hit):
                     return level or 3, f"{count} killed over time: a running toll, not one attack"

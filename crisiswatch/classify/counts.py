@@ -23,7 +23,9 @@ _NOT_COUNTS = frozenset(
      "million", "bn", "m", "am", "pm", "th", "st", "nd", "rd", "counts", "charges", "seats",
      "points", "votes", "goals", "year")
 )  # fmt: skip
-_NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in", "of"})
+_NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in"})
+_AGE_WORDS = frozenset({"age", "ages"})  # "at the age of 85"; "the killing of 111" counts
+_MORE = frozenset({"more", "others", "other"})  # "and dozens more injured"
 # "Boy, 15, dies": a number right after a person is an age.
 _PEOPLE = frozenset(
     ("man", "woman", "boy", "girl", "teenager", "teen", "mother", "father", "son", "daughter",
@@ -35,6 +37,16 @@ WEAPON_NOUNS = frozenset(
     ("missile", "missiles", "ballistic", "cruise", "hypersonic", "drone", "drones", "rocket",
      "rockets", "shells", "bombs", "bomb", "strikes", "warplanes", "jets", "tanks", "grenades")
 )  # fmt: skip
+# ... and these count the hurt, not the dead ("killed two, and dozens more injured").
+INJURED = frozenset(("injured", "wounded", "hurt", "injuries"))
+
+
+def _counts_else(words: list[str], j: int, not_before: frozenset[str]) -> bool:
+    """Does the count right before words[j] count something in `not_before` ("two
+    missiles", "dozens more injured")?"""
+    if words[j] in _MORE and j + 1 < len(words):
+        j += 1
+    return words[j] in not_before
 
 
 def count_near(
@@ -52,13 +64,14 @@ def count_near(
                 words[i - 1].isdigit()
                 or words[i - 1] in _NOT_COUNT_AFTER
                 or words[i - 1] in _PEOPLE
+                or (words[i - 1] == "of" and i > 1 and words[i - 2] in _AGE_WORDS)
             ):
                 continue  # the tail of "1,200", an age, a date
             value, j = int(word), i + 1
             while j < len(words) and len(words[j]) == 3 and words[j].isdigit():
                 value, j = value * 1000 + int(words[j]), j + 1  # "1,200" reads "1 200"
             if (len(word) == 4 and 1900 <= value <= 2100) or (
-                j < len(words) and (words[j] in _NOT_COUNTS or words[j] in not_before)
+                j < len(words) and (words[j] in _NOT_COUNTS or _counts_else(words, j, not_before))
             ):
                 continue
         elif word in _NUMBER_WORDS:
@@ -67,7 +80,7 @@ def count_near(
                 value = 12 * _NUMBER_WORDS[words[i - 1]]
             elif word in _UNITS and i > 0 and words[i - 1] in _TENS:
                 value += _NUMBER_WORDS[words[i - 1]]  # "twenty-six" reads "twenty six"
-            if i + 1 < len(words) and words[i + 1] in not_before:
+            if i + 1 < len(words) and _counts_else(words, i + 1, not_before):
                 continue
         else:
             continue
