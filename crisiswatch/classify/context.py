@@ -260,7 +260,7 @@ class ContextRules(StoryRules):
         entry, tags = hit[2], hit[2].tags
         level, note = entry.level or 0, entry.note
         if (
-            ("force" in tags or "counted" in tags)
+            ("force" in tags or "counted" in tags or "injury" in tags)
             and "crime_act" in self.tagged
             and (cue := self.crime_frame())
         ):
@@ -397,6 +397,8 @@ class ContextRules(StoryRules):
                 # "Doctors extend walkout. ... as the strike entered its sixth month"
                 walkout = tagged["walkout"][0]
                 return 1, f"a labour strike (the item tells of '{self.text(walkout)}')"
+        if "farm_protest" in tags and (cue := self.near(hit, "tractors", 6)) is not None:
+            return 1, f"'{self.text(hit)}' with {self.text(cue)}: a farmers' protest, friction"
         if "civil" in tags and (cue := self.near(hit, "protest_cue")) is not None:
             return min(level, 1), f"civil protest action ('{self.text(cue)}'): friction"
         if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:

@@ -24,7 +24,8 @@ _STUDY_WORDS = frozenset(
     ("study", "studies", "report finds", "simulation", "modelling", "modeling", "research")
 )
 _STUDY_GENRES = ("Explainer", "Analysis", "EXPLAINER", "ANALYSIS")
-_REMAINS = frozenset(("bodies", "remains", "dead"))
+_NAMES_NO_EVENT = frozenset({"commemoration", "comparison"})  # not even nuclear rhetoric
+_REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -413,6 +414,6 @@ class ItemJudge(ContextRules):
             if "nuclear" in hit[2].tags:
                 return value, note  # nuclear arms moved or doctrine approved: still nuclear
             return 2, f"'{word}' supplied, not used: arms delivery"
-        if "nuclear" in hit[2].tags and effect != "commemoration":
+        if "nuclear" in hit[2].tags and effect not in _NAMES_NO_EVENT:
             return 1, f"'{word}' mentioned, not threatened: nuclear rhetoric"
-        return None, ""  # negated, prevented, commemorated, denied, warned against
+        return None, ""  # negated, prevented, commemorated, compared, denied, warned against

@@ -33,6 +33,7 @@ EFFECTS = (
     "negation",
     "prevention",
     "commemoration",
+    "comparison",
     "denial",
     "against",
     "rejection",
@@ -52,7 +53,7 @@ SOUGHT_TAGS = frozenset(
     | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime", "walkout"}
     | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
     | {"dispute_word", "captives", "truce_word", "vice", "animals", "armed_group"}
-    | {"diplomats", "expellees", "conflict_word"}
+    | {"diplomats", "expellees", "conflict_word", "tractors"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -66,6 +67,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "casualty": frozenset({"disaster", "animals"}),
     "combat": frozenset({"disaster"}),
     "animal_attack": frozenset({"animals"}),
+    "farm_protest": frozenset({"tractors"}),
     "blast": frozenset({"disaster", "nuclear_site", "space"}),
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
@@ -103,6 +105,7 @@ _CONTEXT_TAGS = frozenset(
         "combat",
         "injury",
         "animal_attack",
+        "farm_protest",
     }
 )
 
