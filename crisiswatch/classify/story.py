@@ -193,7 +193,11 @@ class StoryRules(ItemText):
             entry = other[2]
             if not _NOT_CRIME.isdisjoint(entry.tags):
                 return False
-            if "force" in entry.tags and entry.name not in _CRIME_FORCE:
+            if (
+                "force" in entry.tags
+                and entry.name not in _CRIME_FORCE
+                and "disaster" not in entry.tags  # a fire may be arson
+            ):
                 return False
             if (
                 entry.level is None
