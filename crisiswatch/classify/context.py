@@ -290,6 +290,10 @@ class ContextRules(StoryRules):
         if "combat" in tags and (cue := self.near(hit, "disaster", 3, before=False)) is not None:
             # "troops fighting wildfires", "battling floods": nature is the foe
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
+        if ("casualty" in tags or "force" in tags) and (
+            cue := self.near(hit, "past_war", 3, before=False)
+        ) is not None:  # "soldiers killed in the Korean War"
+            return 0, f"'{self.text(hit)}' in {self.text(cue)}: a war that has ended, history"
         if "casualty" in tags and (cue := self.near(hit, "animals", 2)) is not None:
             return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
         if (

@@ -53,7 +53,7 @@ SOUGHT_TAGS = frozenset(
     | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime", "walkout"}
     | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
     | {"dispute_word", "captives", "truce_word", "vice", "animals", "armed_group"}
-    | {"diplomats", "expellees", "conflict_word", "tractors"}
+    | {"diplomats", "expellees", "conflict_word", "tractors", "past_war"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -64,7 +64,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "labour": frozenset({"strike_object", "labour_cue", "walkout"}),
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
-    "casualty": frozenset({"disaster", "animals"}),
+    "casualty": frozenset({"disaster", "animals", "past_war"}),
     "combat": frozenset({"disaster"}),
     "animal_attack": frozenset({"animals"}),
     "farm_protest": frozenset({"tractors"}),
@@ -72,6 +72,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
         {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act", "court"}
+        | {"past_war"}
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
