@@ -504,7 +504,9 @@ class ContextRules(StoryRules):
                 self.near(hit, "territory", 5) is not None or self._city_taken(hit)
             ):
                 level, note = 4, "a town or city taken: ground offensive"
-        if (site := self.near(hit, "nuclear_site")) is not None:
+        if (site := self.near(hit, "nuclear_site")) is not None and (
+            self.near(hit, "labour_cue") is None  # "strikes disrupt reactor maintenance"
+        ):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
 

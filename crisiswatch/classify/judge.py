@@ -24,6 +24,7 @@ _STUDY_WORDS = frozenset(
     ("study", "studies", "report finds", "simulation", "modelling", "modeling", "research")
 )
 _STUDY_GENRES = ("Explainer", "Analysis", "EXPLAINER", "ANALYSIS")
+_PLURAL_BACKGROUND = frozenset(("wars", "conflicts"))  # "solved 7 conflicts": none named
 _NAMES_NO_EVENT = frozenset({"commemoration", "comparison"})  # not even nuclear rhetoric
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
@@ -165,7 +166,7 @@ class ItemJudge(ContextRules):
                             add(hit, "level", _LEVEL_TEXT[value], note)
                             level = max(level, value)
                     continue
-                if self.text(hit).lower() != "wars":  # "wars around the world": none named
+                if self.text(hit).lower() not in _PLURAL_BACKGROUND:  # "wars": none named
                     weak.append(hit)
                 continue
             if sport is not None and "soft" in tags:
