@@ -232,6 +232,9 @@ class ItemJudge(ContextRules):
                 level = self.title_frame(level, title_peace)
             elif modifiers and modifiers[0][0] < self.offset and self._history_title():
                 level = self.title_frame(level, True)
+            elif "court" in present and "dated" in present and (case := self._past_case()):
+                # "Court jails three over 2016 Brussels bombings. The attacks killed 32."
+                level = self._title_level(level, case, True, "a court case about a past act")
         if (
             level == 1
             and ("crime" in present or "crime_act" in present)
@@ -329,6 +332,18 @@ class ItemJudge(ContextRules):
                 break
         if frame is None:
             return level
+        peace = frame[2].deescalation or frame[2].effect == "commemoration"
+        kind = (
+            "an anniversary"
+            if frame[2].effect == "commemoration"
+            else "a de-escalation"
+            if peace
+            else "a test or drill"
+        )
+        return self._title_level(level, frame, peace, kind)
+
+    def _title_level(self, level: int, frame: _Hit, peace: bool, kind: str) -> int:
+        """The title's own level when the summary adds only background (see title_frame)."""
         # The title's own level, worked out here rather than in the hot loop ("0"-"5").
         top = max(
             (e.value for e in self.evidence if e.kind == "level" and e.field == "title"),
@@ -338,17 +353,9 @@ class ItemJudge(ContextRules):
         if level <= title_top or title_top >= 3:
             return level
         summary = self.joined[self.offset - 1 :]  # the folded summary, padded
-        peace = frame[2].deescalation or frame[2].effect == "commemoration"
         breach = self.engine.breach_peace if peace else self.engine.breach
         if breach is not None and next(breach.iter(summary), None) is not None:
             return level  # "despite the truce", "violating the ceasefire": new news
-        kind = (
-            "an anniversary"
-            if frame[2].effect == "commemoration"
-            else "a de-escalation"
-            if peace
-            else "a test or drill"
-        )
         note = f"the title reports {kind}: force words in the summary are background"
         self.add(frame, "modifier", "frame", note)
         return title_top
@@ -367,6 +374,18 @@ class ItemJudge(ContextRules):
         if "scenario" in self.tagged or self.title.startswith(_STUDY_GENRES):
             return True
         return any(self.text(cue) in _STUDY_WORDS for cue in self.tagged.get("assessment", ()))
+
+    def _past_case(self) -> _Hit | None:
+        """A title that judges a dated act: a court word and an act dated years back."""
+        court = self.tagged["court"][0]
+        if court[0] >= self.offset:
+            return None
+        for hit in self.hits:
+            if hit[0] >= self.offset:
+                break
+            if "force" in hit[2].tags and self.dated_past(hit):
+                return hit
+        return None
 
     def _history_title(self) -> bool:
         """Does the title mark an anniversary ("Hiroshima marks 80 years since ...")?"""
