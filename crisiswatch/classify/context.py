@@ -291,7 +291,7 @@ class ContextRules(StoryRules):
             # "troops fighting wildfires", "battling floods": nature is the foe
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
         if ("casualty" in tags or "force" in tags) and (
-            cue := self.near(hit, "past_war", 3, before=False)
+            cue := self.near(hit, "past_war", 6, before=False)
         ) is not None:  # "soldiers killed in the Korean War"
             return 0, f"'{self.text(hit)}' in {self.text(cue)}: a war that has ended, history"
         if "casualty" in tags and (cue := self.near(hit, "animals", 2)) is not None:
@@ -401,6 +401,12 @@ class ContextRules(StoryRules):
                 # "Doctors extend walkout. ... as the strike entered its sixth month"
                 walkout = tagged["walkout"][0]
                 return 1, f"a labour strike (the item tells of '{self.text(walkout)}')"
+        if (
+            "theft_sense" in tags
+            and (cue := self.near(hit, "theft", 5)) is not None
+            and not self._armed_near(hit)
+        ):  # "a rare macaque stolen during a raid on a zoo"
+            return 0, f"'{self.text(hit)}' in a theft ('{self.text(cue)}'): crime, not force"
         if "farm_protest" in tags and (cue := self.near(hit, "tractors", 6)) is not None:
             return 1, f"'{self.text(hit)}' with {self.text(cue)}: a farmers' protest, friction"
         if "civil" in tags and (cue := self.near(hit, "protest_cue")) is not None:

@@ -53,7 +53,7 @@ SOUGHT_TAGS = frozenset(
     | {"argument", "court", "atrocity", "fiction", "dated", "purchase", "crime", "walkout"}
     | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
     | {"dispute_word", "captives", "truce_word", "vice", "animals", "armed_group"}
-    | {"diplomats", "expellees", "conflict_word", "tractors", "past_war"}
+    | {"diplomats", "expellees", "conflict_word", "tractors", "past_war", "theft"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -68,6 +68,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "combat": frozenset({"disaster"}),
     "animal_attack": frozenset({"animals"}),
     "farm_protest": frozenset({"tractors"}),
+    "theft_sense": frozenset({"theft"}),
     "blast": frozenset({"disaster", "nuclear_site", "space"}),
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
@@ -107,6 +108,7 @@ _CONTEXT_TAGS = frozenset(
         "injury",
         "animal_attack",
         "farm_protest",
+        "theft_sense",
     }
 )
 
