@@ -75,7 +75,9 @@ class StoryRules(ItemText):
         """An act told with "decades ago" after it: "the invasion of the island decades ago"."""
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
         match = _AGO.search(self.joined, hit[1] - 1, min(end, hit[1] + 8 * _CHARS_PER_WORD))
-        return match is not None and not self.ends_between(hit[1], match.start())
+        if match is None or self.joined[max(0, match.start() - 6) : match.start()] == " since":
+            return False  # "killing 3,800 since last year": a running toll, not history
+        return not self.ends_between(hit[1], match.start())
 
     def _dated_after(self, hit: _Hit) -> bool:
         """An act in a relative clause with its year after it: "an explosion which killed
