@@ -298,7 +298,7 @@ class ContextRules(StoryRules):
             return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
         if (
             "animal_attack" in tags
-            and (cue := self.near(hit, "animals", 6, after=False)) is not None
+            and (cue := self.near(hit, "animals", 4)) is not None
             and self.near(hit, "military_cue") is None
         ):  # "a wild tiger, after it attacked two men"
             return 0, f"'{self.text(hit)}' by an animal ('{self.text(cue)}')"
