@@ -31,6 +31,10 @@ _WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _DASHES = frozenset("-\u2013\u2014")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
 _CANCELS_ACT = frozenset({"negation", "prevention"})
+_ABBREVIATIONS = frozenset(
+    ("jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms",
+     "dr", "gen", "lt", "col", "sgt", "capt", "rep", "sen", "gov", "st", "no", "vs", "jr", "sr")
+)  # fmt: skip
 _tuple_new = tuple.__new__  # make_evidence, inlined in ItemText.add
 
 
@@ -41,7 +45,15 @@ def _ends_clause(text: str, i: int) -> bool:
     if char in ".,":
         if not after.isspace():
             return False
-        return char == "," or not (text[i - 1 : i].isupper() and not text[i - 2 : i - 1].isalpha())
+        if char == ",":
+            return True
+        if text[i - 1 : i].isupper() and not text[i - 2 : i - 1].isalpha():
+            return False  # "U.S."
+        # "Oct. 7", "Gen. Smith", "Mr. Trump": an abbreviation, not a sentence end
+        start = i
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        return text[start:i].lower() not in _ABBREVIATIONS
     if char in _DASHES:
         return text[i - 1 : i].isspace() and after.isspace()
     return True
