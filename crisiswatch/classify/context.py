@@ -61,6 +61,7 @@ _PLACE_LEAD = frozenset(
      "border", "port", "besieged", "rebel-held", "government-held")
 )  # fmt: skip
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
+_POLICING = re.compile(r" (?:police|law enforcement|taken down|arrested|europol|fbi|sentenced) ")
 _CASE_LINKS = frozenset(("in", "over", "for", "of"))  # "charged in", "convicted of"
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
@@ -311,6 +312,8 @@ class ContextRules(StoryRules):
             )
             is not None
             and self.near(hit, "foreigners", 3) is None
+            # a cyber crime is policing only when the police act ("gang taken down")
+            and ("cyber" not in tags or _POLICING.search(self.joined) is not None)
         ):  # "crackdown on street drinking", "detained over fraud": policing, not coercion
             return 0, f"'{self.text(hit)}' of '{self.text(cue)}': law enforcement"
         if "sends_troops" in tags:  # "Poland sends 5,000 extra troops to the border"
