@@ -125,6 +125,7 @@ _CODE = (
     "context.py",
     "story.py",
     "itemtext.py",
+    "civil.py",
     "quotes.py",
     "rules.py",
     "counts.py",

@@ -2,7 +2,8 @@
 
 Sport, labour, disasters, tests and drills, weapons and their verbs, scale and
 casualty counts, nuclear sites, named wars, a state's measures; history, fiction and
-crime are in `story.py`, its base. The rules are methods of `ContextRules`, which
+crime are in `story.py`, civilian readings (accidents, animals, policing) in
+`civil.py`, its bases. The rules are methods of `ContextRules`, which
 `judge.ItemJudge` extends: they read
 the item's hits and positions through the helpers of `itemtext.ItemText` (`near`,
 `text`, `add`, `ends_between`). The word lists they use are in `data/levels.toml`; the
@@ -13,9 +14,10 @@ from __future__ import annotations
 
 import re
 
+from crisiswatch.classify.civil import CivilRules, _between
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS, count_near
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.story import _POLICE, StoryRules
+from crisiswatch.classify.story import _POLICE
 from crisiswatch.models import Evidence
 
 # Words that may follow a country named as an object ("war on Russia in 1941", "on Iran
@@ -61,32 +63,15 @@ _PLACE_LEAD = frozenset(
      "border", "port", "besieged", "rebel-held", "government-held")
 )  # fmt: skip
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
-_POLICING = re.compile(r" (?:police|law enforcement|taken down|arrested|europol|fbi|sentenced) ")
 _CASE_LINKS = frozenset(("in", "over", "for", "of"))  # "charged in", "convicted of"
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
 
-def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
-    """The gap between two non-overlapping hits, in either order."""
-    return (x[1], y[0]) if x[1] <= y[0] else (y[1], x[0])
-
-
-class ContextRules(StoryRules):
+class ContextRules(CivilRules):
     """The context half of `ItemJudge`; it keeps no state of its own (the state it
     reads is that of `itemtext.ItemText`)."""
 
     __slots__ = ()
-
-    def _armed_near(self, hit: _Hit) -> bool:
-        """An armed force or weapon in the sentence; a death ("deadly tornado") is not one."""
-        for other in self.tagged.get("military_cue", ()):
-            if (
-                other[0] != hit[0]
-                and "casualty" not in other[2].tags
-                and not self.ends_between(*_between(other, hit), sentence=True)
-            ):
-                return True
-        return False
 
     def article_before(self, at: int) -> bool:
         """Is there an "a", "an" or "any" in the four words before position `at`?"""
@@ -109,21 +94,6 @@ class ContextRules(StoryRules):
             if "force" in tags and "casualty" not in tags and not other[2].pair:
                 return None
         return disasters[0]
-
-    def violence_near(self, hit: _Hit) -> bool:
-        """A weapon, an armed group or an act of force in the sentence, not just deaths."""
-        for other in self.hits:
-            tags = other[2].tags
-            violent = "munition" in tags or "armed_group" in tags
-            if not violent and "force" in tags and "casualty" not in tags:
-                violent = not other[2].pair
-            if (
-                violent
-                and other[0] != hit[0]
-                and not self.ends_between(*_between(other, hit), sentence=True)
-            ):
-                return True
-        return False
 
     def actor_before(self, hit: _Hit) -> Evidence | None:
         """The country named right before the hit ("Israeli fire", "Russia's shelling")."""
@@ -281,41 +251,8 @@ class ContextRules(StoryRules):
         ) is not None:  # "Poland signs deal for 180 more K2 tanks": procurement
             self.add(cue, "modifier", "purchase", "weapons bought for one's own forces")
             return 0, f"'{self.text(hit)}' bought, not used: an arms purchase"
-        if (
-            "hardware" in tags
-            and (cue := self.near(hit, "disaster")) is not None
-            and not self.violence_near(hit)
-        ):  # "fighter jet goes overboard", "warplane crash": an accident, not a show of force
-            self.add(cue, "modifier", "disaster", "an accident, not an act of force")
-            return 0, f"'{self.text(hit)}' in an accident ('{self.text(cue)}')"
-        if "combat" in tags and (cue := self.near(hit, "disaster", 3, before=False)) is not None:
-            # "troops fighting wildfires", "battling floods": nature is the foe
-            return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
-        if ("casualty" in tags or "force" in tags) and (
-            cue := self.near(hit, "past_war", 6, before=False)
-        ) is not None:  # "soldiers killed in the Korean War"
-            return 0, f"'{self.text(hit)}' in {self.text(cue)}: a war that has ended, history"
-        if "casualty" in tags and (cue := self.near(hit, "animals", 2)) is not None:
-            return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
-        if (
-            "animal_attack" in tags
-            and (cue := self.near(hit, "animals", 4)) is not None
-            and self.near(hit, "military_cue") is None
-        ):  # "a wild tiger, after it attacked two men"
-            return 0, f"'{self.text(hit)}' by an animal ('{self.text(cue)}')"
-        if (
-            "enforcement" in tags
-            and (
-                cue := self.near(hit, "vice", 6)
-                or self.near(hit, "crime", 6)
-                or self.near(hit, "disaster", 8)
-            )
-            is not None
-            and self.near(hit, "foreigners", 3) is None
-            # a cyber crime is policing only when the police act ("gang taken down")
-            and ("cyber" not in tags or _POLICING.search(self.joined) is not None)
-        ):  # "crackdown on street drinking", "detained over fraud": policing, not coercion
-            return 0, f"'{self.text(hit)}' of '{self.text(cue)}': law enforcement"
+        if (civil := self.civil_level(hit)) is not None:  # accidents, animals, policing...
+            return civil
         if "sends_troops" in tags:  # "Poland sends 5,000 extra troops to the border"
             sent = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:4]
             if _TROOPS.isdisjoint(sent):
@@ -404,14 +341,6 @@ class ContextRules(StoryRules):
                 # "Doctors extend walkout. ... as the strike entered its sixth month"
                 walkout = tagged["walkout"][0]
                 return 1, f"a labour strike (the item tells of '{self.text(walkout)}')"
-        if (
-            "theft_sense" in tags
-            and (cue := self.near(hit, "theft", 5)) is not None
-            and not self._armed_near(hit)
-        ):  # "a rare macaque stolen during a raid on a zoo"
-            return 0, f"'{self.text(hit)}' in a theft ('{self.text(cue)}'): crime, not force"
-        if "farm_protest" in tags and (cue := self.near(hit, "tractors", 6)) is not None:
-            return 1, f"'{self.text(hit)}' with {self.text(cue)}: a farmers' protest, friction"
         if "civil" in tags and (cue := self.near(hit, "protest_cue")) is not None:
             return min(level, 1), f"civil protest action ('{self.text(cue)}'): friction"
         if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:

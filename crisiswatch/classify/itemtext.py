@@ -3,7 +3,8 @@
 An `ItemText` holds one item's state (the joined text, the scanner's hits indexed by
 cue tag, the evidence so far) and the questions every rule asks of positions: do two
 hits share a clause, which tagged hit is nearest, is a word asked about. The rules
-build on it: `story.StoryRules`, `context.ContextRules`, then `judge.ItemJudge`.
+build on it: `story.StoryRules`, `civil.CivilRules`, `context.ContextRules`, then
+`judge.ItemJudge`.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 The rules that read the whole item rather than a word's neighbours: an act dated
 years back or "decades ago", a film or a novel, a commercial "war", and a crime
-story with no sign of conflict. `StoryRules` is the base of `context.ContextRules`
-and so of `judge.ItemJudge`; the state and position helpers it reads are those of
-`itemtext.ItemText`, its own base.
+story with no sign of conflict. `StoryRules` is the base of `civil.CivilRules`,
+`context.ContextRules` and so of `judge.ItemJudge`; the state and position helpers
+it reads are those of `itemtext.ItemText`, its own base.
 """
 
 from __future__ import annotations

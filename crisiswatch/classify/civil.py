@@ -1,0 +1,102 @@
+"""Civilian readings of conflict words: the rules that find no conflict at all.
+
+A warplane in an accident, troops fighting wildfires, soldiers killed in an ended
+war, dead whales, a tiger that attacked, a crackdown on street drinking, a raid on a
+zoo, farmers encircling a city with tractors. `CivilRules` sits between the story
+rules and `context.ContextRules`, which asks it first (`civil_level`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from crisiswatch.classify.itemtext import _Hit
+from crisiswatch.classify.story import StoryRules
+
+# A cyber crime is policing only when the police act ("cyber gang taken down").
+_POLICING = re.compile(r" (?:police|law enforcement|taken down|arrested|europol|fbi|sentenced) ")
+
+
+def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
+    """The gap between two non-overlapping hits, in either order."""
+    return (x[1], y[0]) if x[1] <= y[0] else (y[1], x[0])
+
+
+class CivilRules(StoryRules):
+    """The civilian half of the context rules; it keeps no state of its own."""
+
+    __slots__ = ()
+
+    def _armed_near(self, hit: _Hit) -> bool:
+        """An armed force or weapon in the sentence; a death ("deadly tornado") is not one."""
+        for other in self.tagged.get("military_cue", ()):
+            if (
+                other[0] != hit[0]
+                and "casualty" not in other[2].tags
+                and not self.ends_between(*_between(other, hit), sentence=True)
+            ):
+                return True
+        return False
+
+    def violence_near(self, hit: _Hit) -> bool:
+        """A weapon, an armed group or an act of force in the sentence, not just deaths."""
+        for other in self.hits:
+            tags = other[2].tags
+            violent = "munition" in tags or "armed_group" in tags
+            if not violent and "force" in tags and "casualty" not in tags:
+                violent = not other[2].pair
+            if (
+                violent
+                and other[0] != hit[0]
+                and not self.ends_between(*_between(other, hit), sentence=True)
+            ):
+                return True
+        return False
+
+    def civil_level(self, hit: _Hit) -> tuple[int, str] | None:
+        """The level of a word read in a civilian sense, or None if it has none."""
+        tags = hit[2].tags
+        if (
+            "hardware" in tags
+            and (cue := self.near(hit, "disaster")) is not None
+            and not self.violence_near(hit)
+        ):  # "fighter jet goes overboard", "warplane crash": an accident, not a show of force
+            self.add(cue, "modifier", "disaster", "an accident, not an act of force")
+            return 0, f"'{self.text(hit)}' in an accident ('{self.text(cue)}')"
+        if "combat" in tags and (cue := self.near(hit, "disaster", 3, before=False)) is not None:
+            # "troops fighting wildfires", "battling floods": nature is the foe
+            return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
+        if ("casualty" in tags or "force" in tags) and (
+            cue := self.near(hit, "past_war", 6, before=False)
+        ) is not None:  # "soldiers killed in the Korean War"
+            return 0, f"'{self.text(hit)}' in {self.text(cue)}: a war that has ended, history"
+        if "casualty" in tags and (cue := self.near(hit, "animals", 2)) is not None:
+            return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
+        if (
+            "animal_attack" in tags
+            and (cue := self.near(hit, "animals", 4)) is not None
+            and self.near(hit, "military_cue") is None
+        ):  # "a wild tiger, after it attacked two men"
+            return 0, f"'{self.text(hit)}' by an animal ('{self.text(cue)}')"
+        if (
+            "enforcement" in tags
+            and (
+                cue := self.near(hit, "vice", 6)
+                or self.near(hit, "crime", 6)
+                or self.near(hit, "disaster", 8)
+            )
+            is not None
+            and self.near(hit, "foreigners", 3) is None
+            # a cyber crime is policing only when the police act ("gang taken down")
+            and ("cyber" not in tags or _POLICING.search(self.joined) is not None)
+        ):  # "crackdown on street drinking", "detained over fraud": policing, not coercion
+            return 0, f"'{self.text(hit)}' of '{self.text(cue)}': law enforcement"
+        if (
+            "theft_sense" in tags
+            and (cue := self.near(hit, "theft", 5)) is not None
+            and not self._armed_near(hit)
+        ):  # "a rare macaque stolen during a raid on a zoo"
+            return 0, f"'{self.text(hit)}' in a theft ('{self.text(cue)}'): crime, not force"
+        if "farm_protest" in tags and (cue := self.near(hit, "tractors", 6)) is not None:
+            return 1, f"'{self.text(hit)}' with {self.text(cue)}: a farmers' protest, friction"
+        return None
