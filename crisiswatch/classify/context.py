@@ -186,14 +186,14 @@ class ContextRules(CivilRules):
         no disaster in the item, anywhere in it ("Protesters demand his exit; seven found
         dead"). Other deaths and the police who report them explain nothing."""
         cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
-        if cue is not None and ("casualty" in cue[2].tags or self.text(cue).lower() in _POLICE):
+        if cue is not None and ("casualty" in cue[2].tags or self.text(cue) in _POLICE):
             cue = None
         if cue is None and "disaster" not in self.tagged:
             cue = next(iter(self.tagged.get("protest_cue", ())), None) or next(
                 (
                     other
                     for other in self.tagged.get("military_cue", ())
-                    if "casualty" not in other[2].tags and self.text(other).lower() not in _POLICE
+                    if "casualty" not in other[2].tags and self.text(other) not in _POLICE
                 ),
                 None,
             )

@@ -166,7 +166,7 @@ class ItemJudge(ContextRules):
                             add(hit, "level", _LEVEL_TEXT[value], note)
                             level = max(level, value)
                     continue
-                if self.text(hit).lower() not in _PLURAL_BACKGROUND:  # "wars": none named
+                if self.text(hit) not in _PLURAL_BACKGROUND:  # "wars": none named
                     weak.append(hit)
                 continue
             if sport is not None and "soft" in tags:

@@ -118,9 +118,9 @@ class StoryRules(ItemText):
         since the 2017 attack") leaves the title's act news."""
         if hit[0] >= self.offset or "dated" not in self.tagged:
             return False
-        word = self.text(hit).lower()
+        word = self.text(hit)  # the joined text is folded already
         for other in self.hits:
-            if other[0] > self.offset and self.text(other).lower() == word:
+            if other[0] > self.offset and self.text(other) == word:
                 return self.dated_past(other) or self._dated_after(other) or self._long_ago(other)
         return False
 
@@ -177,9 +177,11 @@ class StoryRules(ItemText):
     def crime_story(self) -> _Hit | None:
         """A crime named in an item with no conflict, motive or foreigner in it: its
         arrests, accusations and denials are police work, not friction."""
-        cue = self.crime_frame() or self._crime_in_item()
-        if cue is None or not self._no_conflict():
-            return None
+        cue = self.crime_frame()  # checks for conflict itself
+        if cue is None:
+            cue = self._crime_in_item()
+            if cue is None or not self._no_conflict():
+                return None
         # A leader, a state body, or two governments ("Beijing and Washington trade
         # accusations over fentanyl") make the accusations politics.
         seats = set()
