@@ -163,8 +163,8 @@ class ContextRules(CivilRules):
             return None  # "the first visit since the start of Syria's war": a time, not news
         if (actor := self.actor_before(hit)) is not None:
             # "Is a US-Venezuela war coming?": a war in general, not one going on
-            at = actor.start + (1 if actor.field == "title" else self.offset)
-            return f"the {actor.text} {self.text(hit)}: an ongoing war", not self.article_before(at)
+            definite = not self.article_before(self.joined_start(actor))
+            return f"the {actor.text} {self.text(hit)}: an ongoing war", definite
         actor = self.actor_after(hit, 9)
         if actor is None or (link := self._words_to(hit, actor)).lower() not in _WAR_LINKS:
             return None
@@ -206,8 +206,7 @@ class ContextRules(CivilRules):
         if court is None:
             return None
         for actor in self.actors:  # "convicts Russian agents of arson": a state's agents
-            at = actor.start + (1 if actor.field == "title" else self.offset)
-            if court[1] <= at < hit[0]:
+            if court[1] <= self.joined_start(actor) < hit[0]:
                 return None
         lead = self.joined[court[0] : hit[0]].split()
         for back, word in enumerate(reversed(lead[-3:])):

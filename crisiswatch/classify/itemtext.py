@@ -143,6 +143,10 @@ class ItemText:
     def text(self, hit: _Hit) -> str:
         return self.joined[hit[0] : hit[1]]
 
+    def joined_start(self, found: Evidence) -> int:
+        """Where evidence (kept in its field's coordinates) starts in the joined text."""
+        return found.start + (1 if found.field == "title" else self.offset)
+
     def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
         """Evidence for `hit`, in the coordinates of its own field."""
         at = hit[0]

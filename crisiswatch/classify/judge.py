@@ -409,7 +409,7 @@ class ItemJudge(ContextRules):
                 and "military_cue" not in self.tagged
                 and (
                     hit[0] in self.threat_only
-                    or (self.text(mod) == "to" and self.actor_before(mod) is None)
+                    or ("needs_state" in mod[2].tags and self.actor_before(mod) is None)
                 )
             ):
                 # "tariffs to fall", "in order to respond": no armed actor, and no state
