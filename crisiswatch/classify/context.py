@@ -231,7 +231,7 @@ class ContextRules(CivilRules):
         level, note = entry.level or 0, entry.note
         if (
             ("force" in tags or "counted" in tags or "injury" in tags)
-            and "crime_act" in self.tagged
+            and ("crime_act" in self.tagged or "private_person" in self.tagged)
             and (cue := self.crime_frame())
         ):
             told = "" if cue[0] == hit[0] else f" ('{self.text(cue)}')"

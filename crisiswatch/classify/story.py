@@ -157,10 +157,10 @@ class StoryRules(ItemText):
     def _crime_in_item(self) -> _Hit | None:
         """A crime named anywhere in an item with no foreign national in it: the arrest
         or sentence elsewhere in the item is ordinary justice."""
-        crimes = self.tagged.get("crime")
-        if not crimes or "foreigners" in self.tagged:
+        if "foreigners" in self.tagged:
             return None
-        return crimes[0]
+        crimes = self.tagged.get("crime")
+        return crimes[0] if crimes else self._assault_on_person()
 
     def crime_frame(self) -> _Hit | None:
         """The crime cue of an item that reports ordinary crime, else None.
@@ -170,9 +170,18 @@ class StoryRules(ItemText):
         motive (an armed group, a weapon of war, terror, a politician, a protest).
         """
         crime = self.tagged.get("crime_act")
-        if not crime or not self._no_conflict():
+        cue = crime[0] if crime else self._assault_on_person()
+        if cue is None or not self._no_conflict():
             return None
-        return crime[0]
+        return cue
+
+    def _assault_on_person(self) -> _Hit | None:
+        """An attack whose object is a private person ("assaulting a hotel security
+        guard"): the act of a crime, if nothing else in the item shows conflict."""
+        for person in self.tagged.get("private_person", ()):
+            if (attack := self.near(person, "assault", 3, after=False)) is not None:
+                return attack
+        return None
 
     def crime_story(self) -> _Hit | None:
         """A crime named in an item with no conflict, motive or foreigner in it: its
