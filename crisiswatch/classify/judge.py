@@ -353,7 +353,14 @@ class ItemJudge(ContextRules):
         if level <= title_top or title_top >= 3:
             return level
         summary = self.joined[self.offset - 1 :]  # the folded summary, padded
-        breach = self.engine.breach_peace if peace else self.engine.breach
+        if (
+            frame[2].effect == "commemoration"
+            or "court" in frame[2].tags
+            or "force" in frame[2].tags
+        ):
+            breach = self.engine.breach_history  # the summary retells the act: history
+        else:
+            breach = self.engine.breach_peace if peace else self.engine.breach
         if breach is not None and next(breach.iter(summary), None) is not None:
             return level  # "despite the truce", "violating the ceasefire": new news
         note = f"the title reports {kind}: force words in the summary are background"

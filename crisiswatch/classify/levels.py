@@ -100,6 +100,8 @@ class LevelEngine:
         peace = [f" {w} " for raw in settings.get("frame_breach_peace", ()) for w in expand(raw)]
         test = [f" {w} " for w in settings.get("frame_breach_test", ())]
         self.breach, self.breach_peace = _substrings(breach + test), _substrings(breach + peace)
+        news = [f" {w} " for w in settings.get("frame_breach_history", ())]
+        self.breach_history = _substrings(news + peace)
         self.war_commerce = frozenset(settings.get("war_commerce", ()))
         # "Ten years on, Mosul ...": the "... on" tails leading the title ("A year later:
         # Israel strikes again" is news, so "later" does not lead).

@@ -23,7 +23,10 @@ _CLAUSE_WORDS = frozenset(
     | {"because", "where", "that", "which", "who", "amid", "following", "despite", "than"}
 )
 _RELATIVE = frozenset(("which", "that", "who"))
-_AGO = re.compile(r" (?:(?:decades|years|centuries|a century|a decade|a year) ago|last year) ")
+_AGO = re.compile(
+    r" (?:(?:decades|years|centuries|a century|a decade|a year) ago"
+    r"|last (?:year|fall|autumn|spring|summer|winter)) "
+)
 _IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
 _POLICE = frozenset(
     ("police", "policeman", "policemen", "police officer", "police officers", "officers",
@@ -55,12 +58,12 @@ class StoryRules(ItemText):
         """
         if "dated" not in self.tagged:
             return False
-        words = self.joined[max(0, hit[0] - 4 * _CHARS_PER_WORD) : hit[0]].split()[-4:]
+        words = self.joined[max(0, hit[0] - 6 * _CHARS_PER_WORD) : hit[0]].split()[-6:]
         if SEP in words:
             words = words[words.index(SEP) + 1 :]
         verb = self.text(hit).endswith("ed")
         for back, word in enumerate(reversed(words)):
-            if word in _CLAUSE_WORDS or back > 2:
+            if word in _CLAUSE_WORDS or back > 4:
                 return False
             if word == "era":  # "dictatorship-era killings"; a "Soviet-era nerve agent" is new
                 return hit[2].level != 5
@@ -101,14 +104,21 @@ class StoryRules(ItemText):
         )
 
     def _dated_antecedent(self, hit: _Hit) -> bool:
-        """Deaths told of a dated act: "the 2015 attack that killed 12"."""
+        """Deaths told of a dated act: "the 2015 attack that killed 12", "children killed
+        in the 2012 school shooting"."""
         if "casualty" not in hit[2].tags:
             return False
         for other in self.hits:
-            if other[1] <= hit[0] and "force" in other[2].tags:
+            if "force" not in other[2].tags:
+                continue
+            if other[1] <= hit[0]:
                 between = self.joined[other[1] : hit[0]].split()
                 if between in (["that"], ["which"]) and self.dated_past(other):
                     return True
+            elif other[0] >= hit[1]:
+                between = self.joined[hit[1] : other[0]].split()
+                if between[:1] in (["the"], ["in"]) and len(between) <= 6:
+                    return self.dated_past(other)
         return False
 
     def _dated_in_summary(self, hit: _Hit) -> bool:
@@ -191,8 +201,10 @@ class StoryRules(ItemText):
             cue = self._crime_in_item()
             if cue is None or not self._no_conflict():
                 return None
-        # A leader, a state body, or two governments ("Beijing and Washington trade
-        # accusations over fentanyl") make the accusations politics.
+        # A public figure, a leader, a state body, or two governments ("Beijing and
+        # Washington trade accusations over fentanyl") make the accusations politics.
+        if "public_figure" in self.tagged:
+            return None
         seats = set()
         for actor in self.actors:
             if actor.note.startswith(_POLITICAL_ACTORS):
@@ -201,10 +213,22 @@ class StoryRules(ItemText):
                 seats.add(actor.value)
         return cue if len(seats) < 2 else None
 
+    def _attacked(self, figure: _Hit) -> bool:
+        """Is an act of force within five words of the public figure, in its sentence?"""
+        for other in self.hits:
+            if "force" not in other[2].tags:
+                continue
+            a, b = (other[1], figure[0]) if other[1] <= figure[0] else (figure[1], other[0])
+            if a <= b and self.gap(a, b) <= 5 and not self.ends_between(a, b, sentence=True):
+                return True
+        return False
+
     def _no_conflict(self) -> bool:
         for other in self.hits:
             entry = other[2]
             if not _NOT_CRIME.isdisjoint(entry.tags):
+                return False
+            if "public_figure" in entry.tags and self._attacked(other):
                 return False
             if (
                 "force" in entry.tags
