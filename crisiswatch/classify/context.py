@@ -17,7 +17,7 @@ import re
 from crisiswatch.classify.civil import CivilRules, _between
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS, count_near
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.story import _POLICE
+from crisiswatch.classify.story import _MARK, _POLICE
 from crisiswatch.models import Evidence
 
 # Words that may follow a country named as an object ("war on Russia in 1941", "on Iran
@@ -27,6 +27,7 @@ _AFTER_A_STATE = frozenset(
     | {"following", "since", "to", "or", "but", "while", "when", "its", "itself"}
 )
 _ACTIVE_KILL = frozenset({"kills", "kill"})
+_JUDGED_AS = frozenset({"as", "over", "for"})  # "attacks Trump as weird / over tariffs"
 # Words that make a casualty count a running total rather than one event's toll.
 _CUMULATIVE = (
     " so far this year ",
@@ -216,6 +217,25 @@ class ContextRules(CivilRules):
                 break
         return None
 
+    def _leader_judged(self, hit: _Hit) -> Evidence | None:
+        """A leader named right after an attack word and judged in words: "attacking
+        Donald Trump and JD Vance as weird", "attacks Starmer over tax" (not "attacks
+        the prime minister in Copenhagen", which is an assault)."""
+        actor = self.actor_after(hit, 2)
+        if (
+            actor is None
+            or not actor.note.startswith("leader")
+            or self.near(hit, "military_cue", 4)
+        ):
+            return None
+        start = self.joined_start(actor) + len(actor.text)
+        for word in self.joined[start : start + 8 * _CHARS_PER_WORD].split()[:6]:
+            if word in _JUDGED_AS:
+                return actor
+            if word == _MARK:
+                break
+        return None
+
     def _city_taken(self, hit: _Hit) -> bool:
         """Is a city or region named as what was seized ("M23 rebels seize Goma")?"""
         actor = self.actor_after(hit, 12)
@@ -375,6 +395,8 @@ class ContextRules(CivilRules):
             and self.near(hit, "military_cue") is None
         ):
             return 1, f"{self.text(hit)} {self.text(cue)}: a verbal attack, friction"
+        if "arguable" in tags and (leader := self._leader_judged(hit)) is not None:
+            return 1, f"{self.text(hit)} {leader.text} as, over or for something: words"
         if "capture" in tags and (cue := self.near(hit, "space", 4)) is not None:
             # "Webb telescope captures crisp images of Neptune"
             return 0, f"'{self.text(hit)}' by a camera in space ('{self.text(cue)}')"

@@ -80,13 +80,12 @@ _NEEDS: dict[str, frozenset[str]] = {
     "capability": frozenset({"test"}),
     "disaster_sense": frozenset({"disaster"}),
     "civil_sense": frozenset({"business", "space"}),
-    "arguable": frozenset({"argument"}),
     "atrocity": frozenset({"court"}),
     "court": frozenset({"atrocity", "crime", "private_person"}),
     "coup": frozenset({"court"}),
 }
 _ALWAYS = frozenset(
-    {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury"}
+    {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury", "arguable"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(

@@ -23,6 +23,7 @@ _CLAUSE_WORDS = frozenset(
     | {"because", "where", "that", "which", "who", "amid", "following", "despite", "than"}
 )
 _RELATIVE = frozenset(("which", "that", "who"))
+_MARK = SEP.strip()  # the separator as a word of the joined text
 _AGO = re.compile(
     r" (?:(?:decades|years|centuries|a century|a decade|a year) ago"
     r"|last (?:year|fall|autumn|spring|summer|winter)) "
@@ -59,8 +60,8 @@ class StoryRules(ItemText):
         if "dated" not in self.tagged:
             return False
         words = self.joined[max(0, hit[0] - 6 * _CHARS_PER_WORD) : hit[0]].split()[-6:]
-        if SEP in words:
-            words = words[words.index(SEP) + 1 :]
+        if _MARK in words:  # the title/summary separator: the summary starts after it
+            words = words[words.index(_MARK) + 1 :]
         verb = self.text(hit).endswith("ed")
         for back, word in enumerate(reversed(words)):
             if word in _CLAUSE_WORDS or back > 4:
