@@ -400,6 +400,9 @@ class ContextRules(CivilRules):
         if "capture" in tags and (cue := self.near(hit, "space", 4)) is not None:
             # "Webb telescope captures crisp images of Neptune"
             return 0, f"'{self.text(hit)}' by a camera in space ('{self.text(cue)}')"
+        if "capture" in tags and (cue := self.near(hit, "animals", 10)) is not None:
+            # "giant hornet captured by scientists", "zoo recaptures escaped monkey"
+            return 0, f"'{self.text(hit)}' of an animal ('{self.text(cue)}'), not force"
         if "capture" in tags and (cue := self.near(hit, "crime", 8)) is not None:
             # "police seize 8 tonnes of cocaine": law enforcement, not force
             return 0, f"'{self.text(hit)}' of contraband ('{self.text(cue)}'): law enforcement"
