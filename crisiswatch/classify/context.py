@@ -28,6 +28,7 @@ _AFTER_A_STATE = frozenset(
 )
 _ACTIVE_KILL = frozenset({"kills", "kill"})
 _JUDGED_AS = frozenset({"as", "over", "for"})  # "attacks Trump as weird / over tariffs"
+_DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
 # Words that make a casualty count a running total rather than one event's toll.
 _CUMULATIVE = (
     " so far this year ",
@@ -199,6 +200,17 @@ class ContextRules(CivilRules):
                 None,
             )
         return cue
+
+    def _died_at_protest(self, hit: _Hit) -> _Hit | None:
+        """People who "died in protests" or "during demonstrations": a protest right after
+        the death, in a preposition's reach, with no disaster or illness in the item."""
+        if "disaster" in self.tagged:
+            return None
+        cue = self.near(hit, "protest_cue", 4, before=False)
+        if cue is None or "crowd" in cue[2].tags:
+            return None
+        lead = self.joined[hit[1] : cue[0]].split()
+        return cue if lead and lead[0] in _DURING else None
 
     def _judged(self, hit: _Hit) -> _Hit | None:
         """The court word whose case the act is: "charged in the killings of", "convicted
@@ -389,6 +401,8 @@ class ContextRules(CivilRules):
                 cue = self._violent_cue(hit)
                 if cue is not None:
                     return 3, f"deaths with '{self.text(cue)}': deadly violence"
+            if level == 0 and (cue := self._died_at_protest(hit)) is not None:
+                return 3, f"deaths at a protest ('{self.text(cue)}'): a deadly crackdown"
         if (
             "arguable" in tags
             and (cue := self.near(hit, "argument", 2, before=False)) is not None
