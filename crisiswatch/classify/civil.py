@@ -66,6 +66,12 @@ class CivilRules(StoryRules):
         if "combat" in tags and (cue := self.near(hit, "disaster", 3, before=False)) is not None:
             # "troops fighting wildfires", "battling floods": nature is the foe
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
+        if (
+            "combat" in tags
+            and (cue := self.near(hit, "disaster", 8, after=False)) is not None
+            and not self._armed_near(hit)
+        ):  # "Hurricane Melissa ... is closing in on Jamaica": the storm advances
+            return 0, f"'{self.text(hit)}' by a disaster ('{self.text(cue)}'), not a rival"
         if ("casualty" in tags or "force" in tags) and (
             cue := self.near(hit, "past_war", 6, before=False)
         ) is not None:  # "soldiers killed in the Korean War"
