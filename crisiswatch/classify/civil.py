@@ -22,6 +22,11 @@ def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
     return (x[1], y[0]) if x[1] <= y[0] else (y[1], x[0])
 
 
+_ANIMAL_LEAD = frozenset(
+    {"a", "an", "the", "his", "her", "their", "its", "protected", "wild", "stray", "rare"}
+)  # words that may stand between an act and the animal it is done to
+
+
 class CivilRules(StoryRules):
     """The civilian half of the context rules; it keeps no state of its own."""
 
@@ -53,6 +58,14 @@ class CivilRules(StoryRules):
                 return True
         return False
 
+    def _at_animal(self, hit: _Hit) -> _Hit | None:
+        """An animal as the object, right after the act: "shooting a wolf", "killing
+        protected bear" (not "attack on a poultry farm")."""
+        cue = self.near(hit, "animals", 2, before=False)
+        if cue is None or not _ANIMAL_LEAD.issuperset(self.joined[hit[1] : cue[0]].split()):
+            return None
+        return cue
+
     def civil_level(self, hit: _Hit) -> tuple[int, str] | None:
         """The level of a word read in a civilian sense, or None if it has none."""
         tags = hit[2].tags
@@ -78,11 +91,13 @@ class CivilRules(StoryRules):
             return 0, f"'{self.text(hit)}' in {self.text(cue)}: a war that has ended, history"
         if "casualty" in tags and (cue := self.near(hit, "animals", 2)) is not None:
             return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
+        if "force" in tags and (cue := self._at_animal(hit)) is not None:
+            return 0, f"'{self.text(hit)}' {self.text(cue)}: an act against an animal, not people"
         if (
             "animal_attack" in tags
             and (cue := self.near(hit, "animals", 4)) is not None
-            and self.near(hit, "military_cue") is None
-        ):  # "a wild tiger, after it attacked two men"
+            and ((armed := self.near(hit, "military_cue")) is None or self._at_animal(armed))
+        ):  # "a wild tiger, after it attacked two men"; "shot a wolf that attacked sheep"
             return 0, f"'{self.text(hit)}' by an animal ('{self.text(cue)}')"
         if (
             "enforcement" in tags

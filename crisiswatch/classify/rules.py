@@ -74,7 +74,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
         {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act", "court"}
-        | {"past_war", "private_person"}
+        | {"past_war", "private_person", "animals"}
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
