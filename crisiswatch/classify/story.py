@@ -93,8 +93,17 @@ class StoryRules(ItemText):
         # weapons in 2024", a finding that is news now.
         before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
         after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
-        if _RELATIVE.isdisjoint(before) and _RELATIVE.isdisjoint(after) and before[-1:] != ["the"]:
-            return False  # a relative clause, or a definite noun ("the killing of Abe in 2022")
+        if (
+            _RELATIVE.isdisjoint(before)
+            and _RELATIVE.isdisjoint(after)
+            and before[-1:]
+            not in (
+                ["the"],
+                ["s"],
+            )
+        ):  # a relative clause, or a definite noun ("the killing of Abe in 2022", "the
+            # teenager's killing in Mississippi in 1955")
+            return False
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
         match = _IN_YEAR.search(self.joined, hit[1] - 1, min(end, hit[1] + 12 * _CHARS_PER_WORD))
         return (
