@@ -28,6 +28,7 @@ _AFTER_A_STATE = frozenset(
 )
 _ACTIVE_KILL = frozenset({"kills", "kill"})
 _JUDGED_AS = frozenset({"as", "over", "for"})  # "attacks Trump as weird / over tariffs"
+_POSSESSIVES = frozenset({"its", "their", "his", "her"})
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
 # Words that make a casualty count a running total rather than one event's toll.
 _CUMULATIVE = (
@@ -170,7 +171,9 @@ class ContextRules(CivilRules):
         actor = self.actor_after(hit, 9)
         if actor is None or (link := self._words_to(hit, actor)).lower() not in _WAR_LINKS:
             return None
-        return f"{self.text(hit)} {link} {actor.text}: an ongoing war", False
+        # "to help its war on Ukraine": a possessive makes the war one already waged
+        definite = bool(lead) and lead[-1] in _POSSESSIVES
+        return f"{self.text(hit)} {link} {actor.text}: an ongoing war", definite
 
     def _sport(self) -> _Hit | None:
         """A sports cue, unless weapons or soldiers show the item is not about sport."""
