@@ -172,7 +172,7 @@ class ContextRules(CivilRules):
         if actor is None or (link := self._words_to(hit, actor)).lower() not in _WAR_LINKS:
             return None
         # "to help its war on Ukraine": a possessive makes the war one already waged
-        definite = bool(lead) and lead[-1] in _POSSESSIVES
+        definite = bool(lead) and (lead[-1] in _POSSESSIVES or lead[-1] == "the")
         return f"{self.text(hit)} {link} {actor.text}: an ongoing war", definite
 
     def _sport(self) -> _Hit | None:

@@ -196,6 +196,10 @@ class ItemJudge(ContextRules):
                 # a truce sought or promised ("seeking truce") does not yet frame the item
                 title_peace = title_peace or (hit[0] < self.offset and not self._forecast(hit))
                 add(hit, "deescalation", "0", note)
+                if self.joined[hit[1] - 4 : hit[1]] == " war" and (war := self.named_war(hit)):
+                    # "pushing to end the war in Ukraine": the war it names is going on
+                    add(hit, "level", "4", war[0])
+                    level = max(level, 4)
             elif "metaphor" in tags:
                 add(hit, "modifier", "metaphor", note)
             else:
