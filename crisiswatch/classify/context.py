@@ -28,6 +28,11 @@ _AFTER_A_STATE = frozenset(
 )
 _ACTIVE_KILL = frozenset({"kills", "kill"})
 _JUDGED_AS = frozenset({"as", "over", "for"})  # "attacks Trump as weird / over tariffs"
+# The doers of an act: right before a court word they are the accused.
+_AGENTS = frozenset(
+    {"gunman", "gunmen", "shooter", "shooters", "bomber", "bombers", "attacker", "attackers"}
+    | {"assailant", "assailants", "sniper", "snipers", "hijacker", "hijackers"}
+)
 _POSSESSIVES = frozenset({"its", "their", "his", "her"})
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
 # Words that make a casualty count a running total rather than one event's toll.
@@ -66,7 +71,7 @@ _PLACE_LEAD = frozenset(
      "border", "port", "besieged", "rebel-held", "government-held")
 )  # fmt: skip
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
-_CASE_LINKS = frozenset(("in", "over", "for", "of"))  # "charged in", "convicted of"
+_CASE_LINKS = frozenset(("in", "over", "for", "of", "to"))  # "charged in", "pleads guilty to"
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
 
@@ -232,6 +237,10 @@ class ContextRules(CivilRules):
                 break
         return None
 
+    def actors_between(self, a: _Hit, b: _Hit) -> bool:
+        """Is a country named between two hits ("strikes Iran, court hears")?"""
+        return any(a[1] <= self.joined_start(actor) < b[0] for actor in self.actors)
+
     def _leader_judged(self, hit: _Hit) -> Evidence | None:
         """A leader named right after an attack word and judged in words: "attacking
         Donald Trump and JD Vance as weird", "attacks Starmer over tax" (not "attacks
@@ -271,6 +280,18 @@ class ContextRules(CivilRules):
         ):
             told = "" if cue[0] == hit[0] else f" ('{self.text(cue)}')"
             return 0, f"'{self.text(hit)}' in a crime story{told}: no armed group, war or motive"
+        if (
+            "force" in tags
+            and "court" in self.tagged
+            and self.text(hit) in _AGENTS
+            and (cue := self.near(hit, "court", 2, before=False)) is not None
+            and not self.actors_between(hit, cue)
+        ):  # "Gunman pleads guilty to three killings", "Bomber jailed for life": the accused
+            self.add(cue, "modifier", "justice", "a court case: the violence it judges is past")
+            return (
+                0,
+                f"'{self.text(hit)}' is the one on trial ('{self.text(cue)}'), not news of an act",
+            )
         if "force" in tags and "court" in self.tagged and (cue := self._judged(hit)) is not None:
             # "indicted on hate crime charges in attacks on 7 women", "charged over bombing"
             self.add(cue, "modifier", "justice", "a court case: the violence it judges is past")
