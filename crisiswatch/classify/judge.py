@@ -15,6 +15,7 @@ from crisiswatch.models import Evidence
 
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "s"})
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
+_ONGOING_WAR = ": an ongoing war"  # the note a war tied to a country gets (context.py)
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _FORECASTS = frozenset({"threat", "hypothetical"})
 _ENDING = frozenset({"rejection", "prevention"})
@@ -356,6 +357,11 @@ class ItemJudge(ContextRules):
         title_top = int(top)
         if level <= title_top or title_top >= 3:
             return level
+        if "truce_word" not in self.tagged and any(
+            e.kind == "level" and e.value == "4" and e.note.endswith(_ONGOING_WAR)
+            for e in self.evidence
+        ):  # "left out of Russia talks. ... Russia's war in Ukraine": with no truce, the
+            return level  # war the summary names goes on
         summary = self.joined[self.offset - 1 :]  # the folded summary, padded
         if (
             frame[2].effect == "commemoration"
