@@ -243,8 +243,8 @@ class ContextRules(CivilRules):
 
     def _leader_judged(self, hit: _Hit) -> Evidence | None:
         """A leader named right after an attack word and judged in words: "attacking
-        Donald Trump and JD Vance as weird", "attacks Starmer over tax" (not "attacks
-        the prime minister in Copenhagen", which is an assault)."""
+        Donald Trump and JD Vance as weird", "attacks Starmer over tax", "attacking
+        Sunak's lifestyle" (not "attacks the prime minister in Copenhagen", an assault)."""
         actor = self.actor_after(hit, 2)
         if (
             actor is None
@@ -252,6 +252,9 @@ class ContextRules(CivilRules):
             or self.near(hit, "military_cue", 4)
         ):
             return None
+        text = self.title if actor.field == "title" else self.summary
+        if text[actor.end : actor.end + 2] in ("'s", "\u2019s"):
+            return actor  # "an ad attacking Rishi Sunak's 'celebrity lifestyle'"
         start = self.joined_start(actor) + len(actor.text)
         for word in self.joined[start : start + 8 * _CHARS_PER_WORD].split()[:6]:
             if word in _JUDGED_AS:
