@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from crisiswatch.classify.actors import ActorMatcher
 from crisiswatch.classify.gazetteer import DATA_FILES, GazetteerError, known_codes
 from crisiswatch.models import Evidence
+from tests.classify import DEV_SET
 
 HERE = Path(__file__).resolve().parent
 CASES = [json.loads(line) for line in (HERE / "cases_actors.jsonl").read_text("utf-8").splitlines()]
-DEV = Path("/work/shared/eval/dev.jsonl")
+DEV = DEV_SET
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from crisiswatch.classify import VERSION
+from tests.classify import DEV_SET
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
+DEV = DEV_SET
 
 
 def run(

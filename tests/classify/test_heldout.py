@@ -15,10 +15,11 @@ import pytest
 
 from crisiswatch.classify import Classifier
 from crisiswatch.evaluate import Outcome, Report, load_labelled, score
+from tests.classify import DEV_SET
 
 HERE = Path(__file__).parent
 BATCHES = sorted(HERE.glob("heldout_*.jsonl"))
-DEV = Path("/work/shared/eval/dev.jsonl")
+DEV = DEV_SET
 
 # The bars for unseen text.
 ACTOR_F1 = 0.95

@@ -20,9 +20,10 @@ from crisiswatch.classify.counts import count_near
 from crisiswatch.classify.levels import LevelEngine
 from crisiswatch.classify.rules import SOUGHT_TAGS
 from crisiswatch.models import Classification, Evidence
+from tests.classify import DEV_SET
 
 HERE = Path(__file__).parent
-LABELLED = [*HERE.glob("*.jsonl"), Path("/work/shared/eval/dev.jsonl")]
+LABELLED = [*HERE.glob("*.jsonl"), DEV_SET]
 ITEMS = [
     (row["title"], row.get("summary", ""))
     for path in LABELLED
