@@ -126,6 +126,7 @@ _CODE = (
     "story.py",
     "itemtext.py",
     "civil.py",
+    "namedactors.py",
     "quotes.py",
     "rules.py",
     "counts.py",

@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any
 
 # The modules compiled, in import order, and the package they are compiled into.
-SOURCES = ("scanner.py", "itemtext.py", "story.py", "civil.py", "context.py", "judge.py")
+SOURCES = (
+    "scanner.py",
+    "itemtext.py",
+    "story.py",
+    "civil.py",
+    "namedactors.py",
+    "context.py",
+    "judge.py",
+)
 PACKAGE = "crisiswatch_native"
 PURE_ENV = "CRISISWATCH_PURE"  # set (to anything) to use the pure-Python core
 

@@ -1,0 +1,147 @@
+"""Rules that read the countries named around a word: "Israeli fire", "war on Russia",
+"rebels enter Goma", "the Ukraine war", "attacking Trump as weird".
+
+`ActorRules` sits between the civilian readings (`civil.py`) and the context rules
+(`context.py`) in the chain that makes `judge.ItemJudge`; it reads the actor evidence
+the gazetteer found (`self.actors`, in field coordinates) against the joined text.
+"""
+
+from __future__ import annotations
+
+from crisiswatch.classify.civil import CivilRules
+from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.story import _MARK
+from crisiswatch.models import Evidence
+
+# Words that may follow a country named as an object ("war on Russia in 1941", "on Iran
+# and its allies"); any other word makes the country an adjective ("Spanish airport fees").
+_AFTER_A_STATE = frozenset(
+    {"in", "and", "after", "over", "on", "for", "as", "with", "from", "at", "by", "amid"}
+    | {"following", "since", "to", "or", "but", "while", "when", "its", "itself"}
+)
+_JUDGED_AS = frozenset({"as", "over", "for"})  # "attacks Trump as weird / over tariffs"
+_POSSESSIVES = frozenset({"its", "their", "his", "her"})
+_INDEFINITE = frozenset({"a", "an", "any"})
+_WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
+# Words that may stand between "troops entered" and the place they entered.
+_PLACE_LEAD = frozenset(
+    ("the", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
+     "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
+     "border", "port", "besieged", "rebel-held", "government-held")
+)  # fmt: skip
+_WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
+
+
+class ActorRules(CivilRules):
+    """Where the item's countries stand relative to a word; keeps no state of its own."""
+
+    __slots__ = ()
+
+    def article_before(self, at: int) -> bool:
+        """Is there an "a", "an" or "any" in the four words before position `at`?"""
+        words = self.joined[max(0, at - 4 * _CHARS_PER_WORD) : at].split()[-4:]
+        return not _INDEFINITE.isdisjoint(words)
+
+    def actor_before(self, hit: _Hit) -> Evidence | None:
+        """The country named right before the hit ("Israeli fire", "Russia's shelling")."""
+        if hit[0] < self.offset:
+            field, text, start = "title", self.title, hit[0] - 1
+        else:
+            field, text, start = "summary", self.summary, hit[0] - self.offset
+        for actor in self.actors:
+            if (
+                actor.field == field
+                and actor.end <= start
+                and not text[actor.end : start].strip(" '\u2019s")
+            ):
+                return actor
+        return None
+
+    def actor_after(self, hit: _Hit, chars: int = 24) -> Evidence | None:
+        """A country named right after the hit ("declares war on Russia")."""
+        if hit[0] < self.offset:
+            field, end = "title", hit[1] - 1
+        else:
+            field, end = "summary", hit[1] - self.offset
+        for actor in self.actors:
+            if actor.field == field and end <= actor.start <= end + chars:
+                return actor
+        return None
+
+    def _words_to(self, hit: _Hit, actor: Evidence) -> str:
+        """The original text between the hit and an actor after it, in their field."""
+        text = self.title if actor.field == "title" else self.summary
+        end = hit[1] - 1 if hit[0] < self.offset else hit[1] - self.offset
+        return text[end : actor.start].strip()
+
+    def _place_follows(self, hit: _Hit, actor: Evidence) -> bool:
+        """Is the place the object of the verb ("entered the city of Goma"), not a
+        landmark further on ("entered homes near Quneitra")?"""
+        return all(word in _PLACE_LEAD for word in self._words_to(hit, actor).lower().split())
+
+    def state_after(self, hit: _Hit) -> bool:
+        """Is the hit's object a country, not a thing named after one ("Spanish airport fees")?"""
+        actor = self.actor_after(hit)
+        if actor is None:
+            return False
+        text = self.title if actor.field == "title" else self.summary
+        if text[actor.end : actor.end + 2] in ("'s", "\u2019s"):
+            return False  # "war on Hungary's energy": a thing of the country's
+        rest = text[actor.end : actor.end + 24].split(None, 1)
+        return not rest or not rest[0][0].isalnum() or rest[0].lower() in _AFTER_A_STATE
+
+    def named_war(self, hit: _Hit) -> tuple[str, bool] | None:
+        """(note, definite) for a war tied to a country; None for a war in the background.
+
+        "The Ukraine war", "Putin's war" name a war going on (definite: no threat or
+        forecast makes it unreal); "war in Sudan", "war with Iran" too, unless a
+        modifier says otherwise ("could go to war with Iran").
+        """
+        lead = self.joined[max(0, hit[0] - 5 * _CHARS_PER_WORD) : hit[0]].split()[-5:]
+        if "since" in lead and not _WAR_START.isdisjoint(lead):
+            return None  # "the first visit since the start of Syria's war": a time, not news
+        if (actor := self.actor_before(hit)) is not None:
+            # "Is a US-Venezuela war coming?": a war in general, not one going on
+            definite = not self.article_before(self.joined_start(actor))
+            return f"the {actor.text} {self.text(hit)}: an ongoing war", definite
+        actor = self.actor_after(hit, 9)
+        if actor is None or (link := self._words_to(hit, actor)).lower() not in _WAR_LINKS:
+            return None
+        # "to help its war on Ukraine": a possessive makes the war one already waged
+        definite = bool(lead) and (lead[-1] in _POSSESSIVES or lead[-1] == "the")
+        return f"{self.text(hit)} {link} {actor.text}: an ongoing war", definite
+
+    def actors_between(self, a: _Hit, b: _Hit) -> bool:
+        """Is a country named between two hits ("strikes Iran, court hears")?"""
+        return any(a[1] <= self.joined_start(actor) < b[0] for actor in self.actors)
+
+    def _leader_judged(self, hit: _Hit) -> Evidence | None:
+        """A leader named right after an attack word and judged in words: "attacking
+        Donald Trump and JD Vance as weird", "attacks Starmer over tax", "attacking
+        Sunak's lifestyle" (not "attacks the prime minister in Copenhagen", an assault)."""
+        actor = self.actor_after(hit, 2)
+        if (
+            actor is None
+            or not actor.note.startswith("leader")
+            or self.near(hit, "military_cue", 4)
+        ):
+            return None
+        text = self.title if actor.field == "title" else self.summary
+        if text[actor.end : actor.end + 2] in ("'s", "\u2019s"):
+            return actor  # "an ad attacking Rishi Sunak's 'celebrity lifestyle'"
+        start = self.joined_start(actor) + len(actor.text)
+        for word in self.joined[start : start + 8 * _CHARS_PER_WORD].split()[:6]:
+            if word in _JUDGED_AS:
+                return actor
+            if word == _MARK:
+                break
+        return None
+
+    def _city_taken(self, hit: _Hit) -> bool:
+        """Is a city or region named as what was seized ("M23 rebels seize Goma")?"""
+        actor = self.actor_after(hit, 12)
+        return (
+            actor is not None
+            and actor.note.startswith(("place in", "capital"))
+            and self._place_follows(hit, actor)
+        )
