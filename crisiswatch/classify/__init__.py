@@ -127,6 +127,7 @@ _CODE = (
     "itemtext.py",
     "civil.py",
     "namedactors.py",
+    "scope.py",
     "quotes.py",
     "rules.py",
     "counts.py",

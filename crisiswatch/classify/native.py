@@ -27,6 +27,7 @@ SOURCES = (
     "civil.py",
     "namedactors.py",
     "context.py",
+    "scope.py",
     "judge.py",
 )
 PACKAGE = "crisiswatch_native"

@@ -60,8 +60,8 @@ def test_the_pure_switch_turns_the_compiled_core_off(monkeypatch: pytest.MonkeyP
 def test_native_sources_import_their_compiled_siblings() -> None:
     text = (CLASSIFY / "judge.py").read_text(encoding="utf-8")
     rewritten = native.native_source(text)
-    assert "from crisiswatch_native.context import" in rewritten
+    assert "from crisiswatch_native.scope import" in rewritten
     assert "from crisiswatch_native.itemtext import" in rewritten
-    assert "crisiswatch.classify.context " not in rewritten
+    assert "crisiswatch.classify.scope " not in rewritten
     assert "crisiswatch.classify.itemtext " not in rewritten
     assert "from crisiswatch.models import Evidence" in rewritten  # the rest stays
