@@ -10,11 +10,11 @@ means in its context is in `context.py` and the modules it builds on.
 from __future__ import annotations
 
 from crisiswatch.classify.itemtext import _CANCELS_ACT, _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.namedactors import ONGOING_WAR
 from crisiswatch.classify.scope import _ENDING, ScopeRules
 from crisiswatch.models import Evidence
 
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
-_ONGOING_WAR = ": an ongoing war"  # the note a war tied to a country gets (context.py)
 _CANCELS_PEACE = frozenset({"negation", "rejection", "denial", "prevention"})
 _FORECASTS = frozenset({"threat", "hypothetical"})
 _CALLS = frozenset(("call", "calls", "called", "calling", "push", "pushes", "press", "presses"))
@@ -102,7 +102,7 @@ class ItemJudge(ScopeRules):
                 # a truce sought or promised ("seeking truce") does not yet frame the item
                 title_peace = title_peace or (hit[0] < self.offset and not self._forecast(hit))
                 add(hit, "deescalation", "0", note)
-                if self.joined[hit[1] - 4 : hit[1]] == " war" and (war := self.named_war(hit)):
+                if "war_end" in tags and (war := self.named_war(hit)) is not None:
                     # "pushing to end the war in Ukraine": the war it names is going on
                     add(hit, "level", "4", war[0])
                     level = max(level, 4)
@@ -263,7 +263,7 @@ class ItemJudge(ScopeRules):
         if level <= title_top or title_top >= 3:
             return level
         if "truce_word" not in self.tagged and any(
-            e.kind == "level" and e.value == "4" and e.note.endswith(_ONGOING_WAR)
+            e.kind == "level" and e.value == "4" and e.note.endswith(ONGOING_WAR)
             for e in self.evidence
         ):  # "left out of Russia talks. ... Russia's war in Ukraine": with no truce, the
             return level  # war the summary names goes on

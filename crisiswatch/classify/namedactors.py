@@ -31,6 +31,8 @@ _PLACE_LEAD = frozenset(
 )  # fmt: skip
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
+ONGOING_WAR = ": an ongoing war"  # the note of a war tied to a country (judge.py reads it)
+
 
 class ActorRules(CivilRules):
     """Where the item's countries stand relative to a word; keeps no state of its own."""
@@ -103,13 +105,13 @@ class ActorRules(CivilRules):
         if (actor := self.actor_before(hit)) is not None:
             # "Is a US-Venezuela war coming?": a war in general, not one going on
             definite = not self.article_before(self.joined_start(actor))
-            return f"the {actor.text} {self.text(hit)}: an ongoing war", definite
+            return f"the {actor.text} {self.text(hit)}{ONGOING_WAR}", definite
         actor = self.actor_after(hit, 9)
         if actor is None or (link := self._words_to(hit, actor)).lower() not in _WAR_LINKS:
             return None
         # "to help its war on Ukraine": a possessive makes the war one already waged
         definite = bool(lead) and (lead[-1] in _POSSESSIVES or lead[-1] == "the")
-        return f"{self.text(hit)} {link} {actor.text}: an ongoing war", definite
+        return f"{self.text(hit)} {link} {actor.text}{ONGOING_WAR}", definite
 
     def actors_between(self, a: _Hit, b: _Hit) -> bool:
         """Is a country named between two hits ("strikes Iran, court hears")?"""

@@ -24,6 +24,7 @@ _CLAUSE_WORDS = frozenset(
 )
 _RELATIVE = frozenset(("which", "that", "who"))
 _MARK = SEP.strip()  # the separator as a word of the joined text
+_DEFINITE_LEAD = frozenset(("the", "s"))  # "the killing", "the teenager's killing"
 _AGO = re.compile(
     r" (?:(?:decades|years|centuries|a century|a decade|a year) ago"
     r"|last (?:year|fall|autumn|spring|summer|winter)) "
@@ -93,17 +94,10 @@ class StoryRules(ItemText):
         # weapons in 2024", a finding that is news now.
         before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
         after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
-        if (
-            _RELATIVE.isdisjoint(before)
-            and _RELATIVE.isdisjoint(after)
-            and before[-1:]
-            not in (
-                ["the"],
-                ["s"],
-            )
-        ):  # a relative clause, or a definite noun ("the killing of Abe in 2022", "the
-            # teenager's killing in Mississippi in 1955")
-            return False
+        definite = bool(before) and before[-1] in _DEFINITE_LEAD
+        if _RELATIVE.isdisjoint(before) and _RELATIVE.isdisjoint(after) and not definite:
+            return False  # a relative clause, or a definite noun ("the killing of Abe in
+            # 2022", "the teenager's killing in Mississippi in 1955")
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
         match = _IN_YEAR.search(self.joined, hit[1] - 1, min(end, hit[1] + 12 * _CHARS_PER_WORD))
         return (
