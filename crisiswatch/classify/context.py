@@ -22,11 +22,6 @@ from crisiswatch.classify.namedactors import ActorRules
 from crisiswatch.classify.story import _POLICE
 
 _ACTIVE_KILL = frozenset({"kills", "kill"})
-# The doers of an act: right before a court word they are the accused.
-_AGENTS = frozenset(
-    {"gunman", "gunmen", "shooter", "shooters", "bomber", "bombers", "attacker", "attackers"}
-    | {"assailant", "assailants", "sniper", "snipers", "hijacker", "hijackers"}
-)
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
 # Words that make a casualty count a running total rather than one event's toll.
 _CUMULATIVE = (
@@ -159,9 +154,8 @@ class ContextRules(ActorRules):
             told = "" if cue[0] == hit[0] else f" ('{self.text(cue)}')"
             return 0, f"'{self.text(hit)}' in a crime story{told}: no armed group, war or motive"
         if (
-            "force" in tags
+            "agent" in tags
             and "court" in self.tagged
-            and self.text(hit) in _AGENTS
             and (cue := self.near(hit, "court", 2, before=False)) is not None
             and not self.actors_between(hit, cue)
         ):  # "Gunman pleads guilty to three killings", "Bomber jailed for life": the accused

@@ -39,7 +39,8 @@ _POLICE = frozenset(
 _NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition"})
 _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
-    {"stabbing", "murder", "killings", "killing", "attack", "assassination", "weapons fired"}
+    {"stabbing", "murder", "killings", "killing", "attack", "attacker", "assassination"}
+    | {"weapons fired"}
     | {"shooting"}
 )
 
