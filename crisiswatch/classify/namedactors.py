@@ -81,14 +81,19 @@ class ActorRules(CivilRules):
         landmark further on ("entered homes near Quneitra")?"""
         return all(word in _PLACE_LEAD for word in self._words_to(hit, actor).lower().split())
 
+    def _possessive(self, actor: Evidence) -> bool:
+        """Is the actor followed by "'s" ("Hungary's energy", "Sunak's lifestyle")?"""
+        text = self.title if actor.field == "title" else self.summary
+        return text[actor.end : actor.end + 2] in ("'s", "\u2019s")
+
     def state_after(self, hit: _Hit) -> bool:
         """Is the hit's object a country, not a thing named after one ("Spanish airport fees")?"""
         actor = self.actor_after(hit)
         if actor is None:
             return False
-        text = self.title if actor.field == "title" else self.summary
-        if text[actor.end : actor.end + 2] in ("'s", "\u2019s"):
+        if self._possessive(actor):
             return False  # "war on Hungary's energy": a thing of the country's
+        text = self.title if actor.field == "title" else self.summary
         rest = text[actor.end : actor.end + 24].split(None, 1)
         return not rest or not rest[0][0].isalnum() or rest[0].lower() in _AFTER_A_STATE
 
@@ -128,8 +133,7 @@ class ActorRules(CivilRules):
             or self.near(hit, "military_cue", 4)
         ):
             return None
-        text = self.title if actor.field == "title" else self.summary
-        if text[actor.end : actor.end + 2] in ("'s", "\u2019s"):
+        if self._possessive(actor):
             return actor  # "an ad attacking Rishi Sunak's 'celebrity lifestyle'"
         start = self.joined_start(actor) + len(actor.text)
         for word in self.joined[start : start + 8 * _CHARS_PER_WORD].split()[:6]:
