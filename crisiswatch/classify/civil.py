@@ -22,6 +22,8 @@ def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
     return (x[1], y[0]) if x[1] <= y[0] else (y[1], x[0])
 
 
+_HUMAN_FOE = frozenset({"military_cue", "armed_group", "force"})
+_WHERE_NOTES = ("people or adjective", "place in")  # whose or where the disaster is
 _ANIMAL_LEAD = frozenset(
     {"a", "an", "the", "his", "her", "their", "its", "protected", "wild", "stray", "rare"}
 )  # words that may stand between an act and the animal it is done to
@@ -49,7 +51,9 @@ class CivilRules(StoryRules):
             tags = other[2].tags
             violent = "munition" in tags or "armed_group" in tags
             if not violent and "force" in tags and "casualty" not in tags:
-                violent = not other[2].pair
+                violent = not other[2].pair and not (
+                    "combat" in tags and self._foe_in_nature(other) is not None
+                )
             if (
                 violent
                 and other[0] != hit[0]
@@ -66,6 +70,28 @@ class CivilRules(StoryRules):
             return None
         return cue
 
+    def _foe_in_nature(self, hit: _Hit) -> _Hit | None:
+        """A disaster or disease as the object of a fight: right after it, or after
+        "against" ("the battle against India's deadly second Covid wave")."""
+        after = self.joined[hit[1] : hit[1] + 9]
+        cue = self.near(hit, "disaster", 6 if after == " against " else 3, before=False)
+        if cue is None or self.text(cue).startswith("erupt"):
+            return None  # "clashes erupt": the fighting breaks out, no volcano
+        for other in self.hits:  # "troops fight rebels as cholera spreads": a human foe
+            tags = other[2].tags
+            if (
+                hit[1] <= other[0] < cue[0]
+                and not _HUMAN_FOE.isdisjoint(tags)
+                and "casualty" not in tags  # "against the deadly Covid wave"
+            ):
+                return None
+        for actor in self.actors:  # "against India's Covid wave", "Alberta wildfires"
+            if hit[1] <= self.joined_start(actor) < cue[0] and not (
+                self._possessive(actor) or actor.note.startswith(_WHERE_NOTES)
+            ):
+                return None
+        return cue
+
     def civil_level(self, hit: _Hit) -> tuple[int, str] | None:
         """The level of a word read in a civilian sense, or None if it has none."""
         tags = hit[2].tags
@@ -76,7 +102,7 @@ class CivilRules(StoryRules):
         ):  # "fighter jet goes overboard", "warplane crash": an accident, not a show of force
             self.add(cue, "modifier", "disaster", "an accident, not an act of force")
             return 0, f"'{self.text(hit)}' in an accident ('{self.text(cue)}')"
-        if "combat" in tags and (cue := self.near(hit, "disaster", 3, before=False)) is not None:
+        if "combat" in tags and (cue := self._foe_in_nature(hit)) is not None:
             # "troops fighting wildfires", "battling floods": nature is the foe
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
         if (
@@ -85,6 +111,12 @@ class CivilRules(StoryRules):
             and not self._armed_near(hit)
         ):  # "Hurricane Melissa ... is closing in on Jamaica": the storm advances
             return 0, f"'{self.text(hit)}' by a disaster ('{self.text(cue)}'), not a rival"
+        if (
+            "force" in tags
+            and (cue := self.near(hit, "nature_force", 0, after=False)) is not None
+            and not self._armed_near(hit)
+        ):  # "lightning set fire to our home": nature did it
+            return 0, f"'{self.text(hit)}' done by a disaster ('{self.text(cue)}')"
         if ("casualty" in tags or "force" in tags) and (
             cue := self.near(hit, "past_war", 6, before=False)
         ) is not None:  # "soldiers killed in the Korean War"

@@ -43,6 +43,10 @@ _CUMULATIVE = (
 
 _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
+_LAUNCH_VERBS = frozenset(
+    ("launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing")
+)
+_TESTED = frozenset(("missile", "missiles", "icbm", "icbms"))  # weapons a state tests
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _STRIKE_VERBS = frozenset(("hit", "hits", "hitting", "target", "targets", "targeted", "targeting"))
@@ -313,6 +317,9 @@ class ContextRules(ActorRules):
         if "capture" in tags and (cue := self.near(hit, "animals", 10)) is not None:
             # "giant hornet captured by scientists", "zoo recaptures escaped monkey"
             return 0, f"'{self.text(hit)}' of an animal ('{self.text(cue)}'), not force"
+        if "capture" in tags and self._by_police(hit):
+            # "El Chapo's son captured by Mexican authorities": an arrest
+            return 0, f"'{self.text(hit)}' by the police: an arrest, law enforcement"
         if "capture" in tags and (cue := self.near(hit, "crime", 8)) is not None:
             # "police seize 8 tonnes of cocaine": law enforcement, not force
             return 0, f"'{self.text(hit)}' of contraband ('{self.text(cue)}'): law enforcement"
@@ -344,6 +351,9 @@ class ContextRules(ActorRules):
             self.add(cue or munition, "modifier", "test", "fired as a test, not at a target")
             return 2, "missile launch or test: coercion short of force"
         weapon = self.text(munition)
+        if self._launch_at_nothing(hit, munition):
+            self.add(munition, "modifier", "test", "launched at no target: a weapons test")
+            return 2, f"{weapon} {self.text(hit)} at no target: a missile test"
         if _SALVO.search(self.joined, max(0, munition[0] - 24), munition[0]):
             count = self._count(munition, before=3, after=0)
             if count >= self.engine.salvo_major:
@@ -352,6 +362,41 @@ class ContextRules(ActorRules):
             return 4, f"{self.text(hit)} many {weapon}: a large attack"
         note = f"{weapon} {self.text(hit)}: weapons used, limited use of force"
         return self.force_level(hit, 3, note)
+
+    def _by_police(self, hit: _Hit) -> bool:
+        """Police right before the act, or "by" the police at most two words after it."""
+        before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-1:]
+        if before and before[0] in _POLICE:
+            return True
+        after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
+        return bool(after) and after[0] == "by" and not _POLICE.isdisjoint(after[1:])
+
+    def _launch_at_nothing(self, hit: _Hit, munition: _Hit) -> bool:
+        """A missile launched with no target in the item ("Iran says it has launched a
+        2,000km-range ballistic missile", "fires ballistic missile into the sea"): a test.
+        Rockets and drones are not tested in the news; a place or "at" after the weapon,
+        or any other act of force or coercion in the item, is a target."""
+        if self.text(hit) not in _LAUNCH_VERBS or not _TESTED.intersection(
+            self.text(munition).split()
+        ):
+            return False
+        for other in self.hits:  # "sirens sound as Iran fires missiles": an attack
+            entry = other[2]
+            if (
+                entry is not hit[2]
+                and entry is not munition[2]
+                and ("force" in entry.tags or (entry.level or 0) >= 2)
+            ):  # the same launch told again in the summary is no other act
+                return False
+        after = self.joined[munition[1] : munition[1] + 4]
+        if after in (" at ", " on "):
+            return False
+        end = munition[1]
+        for actor in self.actors:
+            start = self.joined_start(actor)
+            if start >= end and not self.ends_between(end, start):
+                return False  # "missiles into Israel", "at Tel Aviv"
+        return True
 
     def force_level(self, hit: _Hit, level: int, note: str) -> tuple[int, str]:
         """Force in context: part of an exercise, scaled up, or at a nuclear site."""

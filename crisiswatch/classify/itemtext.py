@@ -147,6 +147,11 @@ class ItemText:
         """Where evidence (kept in its field's coordinates) starts in the joined text."""
         return found.start + (1 if found.field == "title" else self.offset)
 
+    def _possessive(self, actor: Evidence) -> bool:
+        """Is the actor followed by "'s" ("Hungary's energy", "Sunak's lifestyle")?"""
+        text = self.title if actor.field == "title" else self.summary
+        return text[actor.end : actor.end + 2] in ("'s", "\u2019s")
+
     def add(self, hit: _Hit, kind: str, value: str, note: str) -> None:
         """Evidence for `hit`, in the coordinates of its own field."""
         at = hit[0]

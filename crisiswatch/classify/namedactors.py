@@ -81,11 +81,6 @@ class ActorRules(CivilRules):
         landmark further on ("entered homes near Quneitra")?"""
         return all(word in _PLACE_LEAD for word in self._words_to(hit, actor).lower().split())
 
-    def _possessive(self, actor: Evidence) -> bool:
-        """Is the actor followed by "'s" ("Hungary's energy", "Sunak's lifestyle")?"""
-        text = self.title if actor.field == "title" else self.summary
-        return text[actor.end : actor.end + 2] in ("'s", "\u2019s")
-
     def state_after(self, hit: _Hit) -> bool:
         """Is the hit's object a country, not a thing named after one ("Spanish airport fees")?"""
         actor = self.actor_after(hit)

@@ -54,7 +54,7 @@ SOUGHT_TAGS = frozenset(
     | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
     | {"dispute_word", "captives", "truce_word", "vice", "animals", "armed_group"}
     | {"diplomats", "expellees", "conflict_word", "tractors", "past_war", "theft"}
-    | {"assault", "private_person", "public_figure"}
+    | {"assault", "private_person", "public_figure", "nature_force"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -74,7 +74,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
         {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act", "court"}
-        | {"past_war", "private_person", "animals"}
+        | {"past_war", "private_person", "animals", "nature_force"}
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
