@@ -40,6 +40,7 @@ class ItemJudge(ScopeRules):
         sport = self._sport() if "sport" in present else None
         storied = "fiction" in present or "dated" in present  # history or fiction possible
         level, deescalation, weak, counted = 0, False, [], False
+        figures: list[_Hit] = []
         title_peace = False  # a de-escalation that stands, in the title
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
         threat_only = self.threat_only  # filled by context_level as it goes
@@ -96,7 +97,12 @@ class ItemJudge(ScopeRules):
                     continue
             if storied and value >= 2:
                 value, note = self.storied(hit, value, note)
-            counted = True
+            # a figure of speech ("postal workers risk their lives") explains only the
+            # background words inside it ("drug war"), not "war-ravaged Ukraine"
+            if "metaphor" in tags:
+                figures.append(hit)
+            else:
+                counted = True
             if entry.deescalation and value == 0:
                 deescalation = True
                 # a truce sought or promised ("seeking truce") does not yet frame the item
@@ -115,7 +121,9 @@ class ItemJudge(ScopeRules):
         if weak and not counted:
             for hit in weak:
                 value, note = hit[2].level or 0, hit[2].note
-                if self.commercial_war(hit):
+                if self.commercial_war(hit) or any(
+                    f[0] <= hit[0] and hit[1] <= f[1] for f in figures
+                ):
                     continue
                 mod = self.modifier_for(hit, modifiers) if modifiers else None
                 if mod is not None and (changed := self.modified(hit, value, note, mod))[0] is None:
