@@ -47,6 +47,7 @@ _LAUNCH_VERBS = frozenset(
     ("launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing")
 )
 _TESTED = frozenset(("missile", "missiles", "icbm", "icbms"))  # weapons a state tests
+_WEIGHT = "pound"  # "2,000-pound bombs": a weight, not a count
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _STRIKE_VERBS = frozenset(("hit", "hits", "hitting", "target", "targets", "targeted", "targeting"))
@@ -343,18 +344,30 @@ class ContextRules(ActorRules):
 
     def weapon_used(self, hit: _Hit, munition: _Hit) -> tuple[int | None, str]:
         """A verb next to a weapon: test, space launch, large salvo or attack."""
+        if (
+            "needs_user" in hit[2].tags
+            and self.actor_before(hit) is None
+            and self.near(hit, "armed_group", 3, after=False) is None
+        ):
+            return None, ""  # "farmers using drones": no state or armed group uses it
         self.consumed.add(munition[0])
         if (space := self.near(hit, "space")) is not None:
             self.add(space, "modifier", "space", "a space launch, not a weapon")
             return 0, "space launch"
-        if (cue := self.near(hit, "test")) is not None or "test" in munition[2].tags:
+        cue = self.near(hit, "test")
+        if cue is munition:
+            cue = None  # a weapon that is mostly tested ("ICBM") tells nothing by itself
+        if cue is not None or ("test" in munition[2].tags and not self._aimed(munition)):
+            # "fires ICBM", but not "fires ICBM at Ukrainian city"
             self.add(cue or munition, "modifier", "test", "fired as a test, not at a target")
             return 2, "missile launch or test: coercion short of force"
         weapon = self.text(munition)
         if self._launch_at_nothing(hit, munition):
             self.add(munition, "modifier", "test", "launched at no target: a weapons test")
             return 2, f"{weapon} {self.text(hit)} at no target: a missile test"
-        if _SALVO.search(self.joined, max(0, munition[0] - 24), munition[0]):
+        if (salvo := _SALVO.search(self.joined, max(0, munition[0] - 24), munition[0])) and (
+            _WEIGHT not in self.joined[salvo.end() : munition[0]]  # "2,000-pound bombs"
+        ):
             count = self._count(munition, before=3, after=0)
             if count >= self.engine.salvo_major:
                 return 4, f"a salvo of {count}+ {weapon}: a large attack"
@@ -388,15 +401,19 @@ class ContextRules(ActorRules):
                 and ("force" in entry.tags or (entry.level or 0) >= 2)
             ):  # the same launch told again in the summary is no other act
                 return False
-        after = self.joined[munition[1] : munition[1] + 4]
-        if after in (" at ", " on "):
-            return False
+        return not self._aimed(munition)
+
+    def _aimed(self, munition: _Hit) -> bool:
+        """Is the weapon aimed: "at" or "on" right after it, or a country, city or
+        region after it in its clause ("missiles into Israel", "at Tel Aviv")?"""
+        if self.joined[munition[1] : munition[1] + 4] in (" at ", " on "):
+            return True
         end = munition[1]
         for actor in self.actors:
             start = self.joined_start(actor)
             if start >= end and not self.ends_between(end, start):
-                return False  # "missiles into Israel", "at Tel Aviv"
-        return True
+                return True
+        return False
 
     def force_level(self, hit: _Hit, level: int, note: str) -> tuple[int, str]:
         """Force in context: part of an exercise, scaled up, or at a nuclear site."""

@@ -40,7 +40,7 @@ _NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition"})
 _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "attacker", "assassination"}
-    | {"weapons fired"}
+    | {"weapons fired", "weapon used"}
     | {"shooting"}
 )
 
