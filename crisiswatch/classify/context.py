@@ -273,6 +273,10 @@ class ContextRules(ActorRules):
                 # "Doctors extend walkout. ... as the strike entered its sixth month"
                 walkout = tagged["walkout"][0]
                 return 1, f"a labour strike (the item tells of '{self.text(walkout)}')"
+            if (other := self._labour_elsewhere(hit)) is not None:
+                # "French strikes disrupt nuclear reactor maintenance. ... the strike
+                # against the government's pension reforms"
+                return 1, f"a labour strike (the item tells of '{self.text(other)}')"
         if "civil" in tags and (cue := self.near(hit, "protest_cue")) is not None:
             return min(level, 1), f"civil protest action ('{self.text(cue)}'): friction"
         if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:
@@ -375,6 +379,19 @@ class ContextRules(ActorRules):
             return 4, f"{self.text(hit)} many {weapon}: a large attack"
         note = f"{weapon} {self.text(hit)}: weapons used, limited use of force"
         return self.force_level(hit, 3, note)
+
+    def _labour_elsewhere(self, hit: _Hit) -> _Hit | None:
+        """Another strike word in the item read as a labour strike by its own cue, in
+        an item with no other armed force or weapon in it."""
+        found = None
+        for other in self.hits:
+            tags = other[2].tags
+            if "labour" in tags:
+                if found is None and other[0] != hit[0] and self.near(other, "labour_cue"):
+                    found = other
+            elif "military_cue" in tags or "munition" in tags:
+                return None
+        return found
 
     def _by_police(self, hit: _Hit) -> bool:
         """Police right before the act, or "by" the police at most two words after it."""
