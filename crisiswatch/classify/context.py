@@ -292,6 +292,16 @@ class ContextRules(ActorRules):
         if "injury" in tags and not self.violence_near(hit) and self._violent_cue(hit) is None:
             # "9-year-old injured at festival dies": no act, weapon, crowd or armed men
             return 0, f"'{self.text(hit)}' with no act of force: an accident or illness"
+        if (
+            "injury" in tags
+            and (cue := self.near(hit, "protest_cue")) is not None
+            and "munition" not in self.tagged
+            and "armed_group" not in self.tagged
+            and not any(
+                "force" in o[2].tags and "casualty" not in o[2].tags for o in self.hits
+            )  # not "police fire rubber bullets at protesters; several were injured"
+        ):  # "hundreds of police injured in the most violent day of protests"
+            return 2, f"people hurt at a protest ('{self.text(cue)}'): clashes, no weapons"
         if "counted" in tags:
             after = 12 if "toll" in tags else 4
             # "kills four": an active verb's count follows it ("dozens wounded" before it
