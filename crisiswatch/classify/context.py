@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from crisiswatch.classify.civil import _between
-from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS, count_near
+from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS, ages_in, count_near
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.namedactors import ActorRules
 from crisiswatch.classify.story import _POLICE
@@ -47,6 +47,11 @@ _LAUNCH_VERBS = frozenset(
     ("launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing")
 )
 _TESTED = frozenset(("missile", "missiles", "icbm", "icbms"))  # weapons a state tests
+# Words that may stand between "strikes" and "deal": sums and what kind of deal it is.
+_DEAL_WORDS = frozenset(
+    ("a", "an", "new", "landmark", "major", "historic", "trade", "bn", "billion", "million",
+     "m", "multi", "multibillion", "multi-billion", "supply", "arms", "energy", "gas", "oil")
+)  # fmt: skip
 _WEIGHT = "pound"  # "2,000-pound bombs": a weight, not a count
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
@@ -264,7 +269,7 @@ class ContextRules(ActorRules):
         if "civil_sense" in tags and (space := self.near(hit, "space")) is not None:
             return 0, f"'{self.text(hit)}' in astronomy or spaceflight ('{self.text(space)}')"
         if "labour" in tags:
-            if self.near(hit, "strike_object", 2, before=False) is not None:
+            if self._strikes_a_deal(hit):
                 return None, ""  # "strikes a deal", "strikes an upbeat tone"
             if self.near(hit, "labour_cue") and not self.near(hit, "military_cue"):
                 return 1, "labour strike: friction, not force"
@@ -390,6 +395,18 @@ class ContextRules(ActorRules):
         note = f"{weapon} {self.text(hit)}: weapons used, limited use of force"
         return self.force_level(hit, 3, note)
 
+    def _strikes_a_deal(self, hit: _Hit) -> bool:
+        """The object of "strike" two words on, or after a sum or a few words that
+        describe a deal ("strikes $1.525 billion deal", "strikes landmark trade deal")."""
+        if self.near(hit, "strike_object", 2, before=False) is not None:
+            return True
+        cue = self.near(hit, "strike_object", 6, before=False)
+        if cue is None:
+            return False
+        return all(
+            word.isdigit() or word in _DEAL_WORDS for word in self.joined[hit[1] : cue[0]].split()
+        )
+
     def _labour_elsewhere(self, hit: _Hit) -> _Hit | None:
         """Another strike word in the item read as a labour strike by its own cue, in
         an item with no other armed force or weapon in it."""
@@ -490,4 +507,5 @@ class ContextRules(ActorRules):
         hi = min(hi, hit[1] + _CHARS_PER_WORD * after)
         head = self.joined[lo : hit[0]].split()
         words = [*head, *self.joined[hit[0] : hi].split()]
-        return count_near(words, len(head), before, after, not_before)
+        ages = ages_in(self.title if hit[0] < sep else self.summary)
+        return count_near(words, len(head), before, after, not_before, ages)

@@ -6,6 +6,10 @@ large attack; the parsing is separate so it can be tested on its own.
 
 from __future__ import annotations
 
+import re
+
+_AGE = re.compile(r"[A-Za-z], (\d{1,3}),")
+_NO_AGES: frozenset[int] = frozenset()
 # Number words a headline uses for casualties and salvo sizes.
 _NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -49,12 +53,23 @@ def _counts_else(words: list[str], j: int, not_before: frozenset[str]) -> bool:
     return words[j] in not_before
 
 
+def ages_in(text: str) -> frozenset[int]:
+    """Numbers set off by commas after a name: ages ("Seiichi Morimura, 90, ... Dies")."""
+    return frozenset(int(age) for age in _AGE.findall(text)) if ", " in text else _NO_AGES
+
+
 def count_near(
-    words: list[str], at: int, before: int, after: int, not_before: frozenset[str] = frozenset()
+    words: list[str],
+    at: int,
+    before: int,
+    after: int,
+    not_before: frozenset[str] = frozenset(),
+    ages: frozenset[int] = frozenset(),
 ) -> int:
     """The count nearest to words[at] ("41", "dozens", "1 200"), 0 if there is none.
 
-    A number followed by a word in `not_before` counts something else and is skipped.
+    A number followed by a word in `not_before` counts something else and is skipped,
+    and so is one of `ages`.
     """
     best, best_distance = 0, 99
     for i in range(max(0, at - before), min(len(words), at + after + 1)):
@@ -70,8 +85,13 @@ def count_near(
             value, j = int(word), i + 1
             while j < len(words) and len(words[j]) == 3 and words[j].isdigit():
                 value, j = value * 1000 + int(words[j]), j + 1  # "1,200" reads "1 200"
-            if (len(word) == 4 and 1900 <= value <= 2100) or (
-                j < len(words) and (words[j] in _NOT_COUNTS or _counts_else(words, j, not_before))
+            if (
+                (len(word) == 4 and 1900 <= value <= 2100)
+                or value in ages
+                or (
+                    j < len(words)
+                    and (words[j] in _NOT_COUNTS or _counts_else(words, j, not_before))
+                )
             ):
                 continue
         elif word in _NUMBER_WORDS:
