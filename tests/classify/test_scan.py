@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from crisiswatch.classify import Classifier, _classification
 from crisiswatch.classify.actors import ActorMatcher
-from crisiswatch.classify.counts import count_near
+from crisiswatch.classify.counts import ages_in, count_near
 from crisiswatch.classify.levels import LevelEngine
 from crisiswatch.classify.rules import SOUGHT_TAGS
 from crisiswatch.models import Classification, Evidence
@@ -93,11 +93,24 @@ def test_every_tag_the_engine_looks_for_is_indexed() -> None:
     """`near` skips its check at run time; this reads every literal tag in the engine."""
     engine = HERE.parents[1] / "crisiswatch" / "classify"
     source = "".join(
-        (engine / n).read_text() for n in ("levels.py", "judge.py", "context.py", "story.py")
-    )
+        (engine / n).read_text()
+        for n in (
+            "levels.py", "judge.py", "scope.py", "context.py", "namedactors.py", "civil.py",
+            "story.py",
+        )
+    )  # fmt: skip
     asked = set(re.findall(r"near\([^,()]+, \"(\w+)\"", source))
     asked |= set(re.findall(r"tagged\.get\(\"(\w+)\"", source))
     assert asked and asked <= SOUGHT_TAGS, asked - SOUGHT_TAGS
+
+
+def test_an_age_set_off_by_commas_is_not_a_toll() -> None:
+    words = ["seiichi", "morimura", "90", "who", "exposed", "atrocities", "dies"]
+    ages = ages_in("Seiichi Morimura, 90, Who Exposed Atrocities, Dies")
+    assert ages == {90}
+    assert count_near(words, 6, 6, 4, ages=ages) == 0
+    assert count_near(words, 6, 6, 4) == 90  # without the commas it would count
+    assert ages_in("Gunmen kill 41, police say") == frozenset()
 
 
 def test_compound_number_words() -> None:
