@@ -228,6 +228,15 @@ class ContextRules(ActorRules):
             and not self._armed_near(hit)
         ):  # "tsunami warning", "roads cut off by floods": nature, not a rival
             return 0, f"'{self.text(hit)}' next to a disaster ('{self.text(cue)}'), not a rival"
+        if (
+            "disaster_sense" in tags
+            and (cue := self.near(hit, "stakes", 3, before=False)) is not None
+            and not self._armed_near(hit)
+            and self.actor_before(hit) is None  # "Putin threatens Ukraine's future"
+        ):  # "a revolt threatens Biden's chances": a risk, not a threat of force
+            return 0, f"'{self.text(hit)}' {self.text(cue)}: a risk, not a threat of force"
+        if "state_act" in tags and not self.actors:
+            return 0, f"'{self.text(hit)}' with no country named: not diplomacy"
         if entry.pair:
             partner = None
             for tag in entry.pair:

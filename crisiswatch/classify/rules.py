@@ -54,7 +54,7 @@ SOUGHT_TAGS = frozenset(
     | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
     | {"dispute_word", "captives", "truce_word", "vice", "animals", "armed_group"}
     | {"diplomats", "expellees", "conflict_word", "tractors", "past_war", "theft"}
-    | {"assault", "private_person", "public_figure", "nature_force"}
+    | {"assault", "private_person", "public_figure", "nature_force", "stakes"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -78,7 +78,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
-    "disaster_sense": frozenset({"disaster"}),
+    "disaster_sense": frozenset({"disaster", "stakes"}),
     "civil_sense": frozenset({"business", "space"}),
     "atrocity": frozenset({"court"}),
     "court": frozenset({"atrocity", "crime", "private_person"}),
@@ -86,6 +86,7 @@ _NEEDS: dict[str, frozenset[str]] = {
 }
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury", "arguable"}
+    | {"state_act"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -109,6 +110,7 @@ _CONTEXT_TAGS = frozenset(
         "animal_attack",
         "farm_protest",
         "theft_sense",
+        "state_act",
     }
 )
 
