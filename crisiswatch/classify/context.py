@@ -230,6 +230,7 @@ class ContextRules(ActorRules):
             return 0, f"'{self.text(hit)}' next to a disaster ('{self.text(cue)}'), not a rival"
         if (
             "disaster_sense" in tags
+            and not self.text(hit).endswith(" to")  # "threatens to quit the coalition"
             and (cue := self.near(hit, "stakes", 3, before=False)) is not None
             and not self._armed_near(hit)
             and self.actor_before(hit) is None  # "Putin threatens Ukraine's future"
