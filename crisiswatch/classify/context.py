@@ -236,6 +236,8 @@ class ContextRules(ActorRules):
             and self.actor_before(hit) is None  # "Putin threatens Ukraine's future"
         ):  # "a revolt threatens Biden's chances": a risk, not a threat of force
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a risk, not a threat of force"
+        if "front_line" in tags:  # "the defense of Lysychansk"; not "the fall of the euro"
+            return (4, note) if self._place_held(hit) else (None, "")
         if "state_act" in tags and not self.actors:
             return 0, f"'{self.text(hit)}' with no country named: not diplomacy"
         if entry.pair:

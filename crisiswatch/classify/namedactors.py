@@ -24,6 +24,7 @@ _POSSESSIVES = frozenset({"its", "their", "his", "her"})
 _INDEFINITE = frozenset({"a", "an", "any"})
 _WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
 # Words that may stand between "troops entered" and the place they entered.
+_PLACE_TAILS = frozenset(("City", "Oblast", "Region", "Province", "District"))  # "Kherson City"
 _PLACE_LEAD = frozenset(
     ("the", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
      "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
@@ -137,6 +138,22 @@ class ActorRules(CivilRules):
             if word == _MARK:
                 break
         return None
+
+    def _place_held(self, hit: _Hit) -> bool:
+        """A city or region named as the whole object: "the fall of Mariupol", "defense
+        of Lysychansk", "retreating from Kherson City"; not "the fall of the Berlin Wall"
+        (a thing named after the city)."""
+        actor = self.actor_after(hit, 12)
+        if (
+            actor is None
+            or not actor.note.startswith(("place in", "capital"))
+            or not self._place_follows(hit, actor)
+        ):
+            return False
+        text = self.title if actor.field == "title" else self.summary
+        rest = text[actor.end : actor.end + 24].split(None, 1)
+        word = rest[0] if rest else ""
+        return not word[:1].isupper() or word in _PLACE_TAILS
 
     def _city_taken(self, hit: _Hit) -> bool:
         """Is a city or region named as what was seized ("M23 rebels seize Goma")?"""

@@ -86,7 +86,7 @@ _NEEDS: dict[str, frozenset[str]] = {
 }
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury", "arguable"}
-    | {"state_act"}
+    | {"state_act", "front_line"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -111,6 +111,7 @@ _CONTEXT_TAGS = frozenset(
         "farm_protest",
         "theft_sense",
         "state_act",
+        "front_line",
     }
 )
 
