@@ -386,7 +386,7 @@ class ContextRules(ActorRules):
             self.add(space, "modifier", "space", "a space launch, not a weapon")
             return 0, "space launch"
         cue = self.near(hit, "test")
-        if cue is munition:
+        if cue is not None and cue[0] == munition[0]:
             cue = None  # a weapon that is mostly tested ("ICBM") tells nothing by itself
         if cue is not None or ("test" in munition[2].tags and not self._aimed(munition)):
             # "fires ICBM", but not "fires ICBM at Ukrainian city"
