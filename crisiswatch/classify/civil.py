@@ -92,6 +92,17 @@ class CivilRules(StoryRules):
                 return None
         return cue
 
+    def _nature_as_doer(self, hit: _Hit) -> _Hit | None:
+        """A disaster before the act as its doer: a storm that advances ("Hurricane
+        Melissa ... is closing in on Jamaica"), or a force of nature right before the
+        act ("lightning set fire to our home")."""
+        tags = hit[2].tags
+        if "combat" in tags and (cue := self.near(hit, "disaster", 8, after=False)) is not None:
+            return cue
+        if "force" in tags:
+            return self.near(hit, "nature_force", 0, after=False)
+        return None
+
     def civil_level(self, hit: _Hit) -> tuple[int, str] | None:
         """The level of a word read in a civilian sense, or None if it has none."""
         tags = hit[2].tags
@@ -105,18 +116,8 @@ class CivilRules(StoryRules):
         if "combat" in tags and (cue := self._foe_in_nature(hit)) is not None:
             # "troops fighting wildfires", "battling floods": nature is the foe
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
-        if (
-            "combat" in tags
-            and (cue := self.near(hit, "disaster", 8, after=False)) is not None
-            and not self._armed_near(hit)
-        ):  # "Hurricane Melissa ... is closing in on Jamaica": the storm advances
+        if (cue := self._nature_as_doer(hit)) is not None and not self._armed_near(hit):
             return 0, f"'{self.text(hit)}' by a disaster ('{self.text(cue)}'), not a rival"
-        if (
-            "force" in tags
-            and (cue := self.near(hit, "nature_force", 0, after=False)) is not None
-            and not self._armed_near(hit)
-        ):  # "lightning set fire to our home": nature did it
-            return 0, f"'{self.text(hit)}' done by a disaster ('{self.text(cue)}')"
         if ("casualty" in tags or "force" in tags) and (
             cue := self.near(hit, "past_war", 6, before=False)
         ) is not None:  # "soldiers killed in the Korean War"
