@@ -29,6 +29,7 @@ _NOT_COUNTS = frozenset(
 )  # fmt: skip
 _NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in"})
 _AGE_WORDS = frozenset({"age", "ages"})  # "at the age of 85"; "the killing of 111" counts
+_PRONOUNS = frozenset({"he", "she"})  # "... has died. He was 85": an age
 _MORE = frozenset({"more", "others", "other"})  # "and dozens more injured"
 # "Boy, 15, dies": a number right after a person is an age.
 _PEOPLE = frozenset(
@@ -80,8 +81,9 @@ def count_near(
                 or words[i - 1] in _NOT_COUNT_AFTER
                 or words[i - 1] in _PEOPLE
                 or (words[i - 1] == "of" and i > 1 and words[i - 2] in _AGE_WORDS)
+                or (words[i - 1] == "was" and i > 1 and words[i - 2] in _PRONOUNS)
             ):
-                continue  # the tail of "1,200", an age, a date
+                continue  # the tail of "1,200", an age ("he was 85"), a date
             value, j = int(word), i + 1
             while j < len(words) and len(words[j]) == 3 and words[j].isdigit():
                 value, j = value * 1000 + int(words[j]), j + 1  # "1,200" reads "1 200"

@@ -111,6 +111,9 @@ def test_an_age_set_off_by_commas_is_not_a_toll() -> None:
     assert count_near(words, 6, 6, 4, ages=ages) == 0
     assert count_near(words, 6, 6, 4) == 90  # without the commas it would count
     assert ages_in("Gunmen kill 41, police say") == frozenset()
+    # "... who died Tuesday. He was 85." is an age too
+    assert count_near(["died", "tuesday", "he", "was", "85"], 0, 6, 4) == 0
+    assert count_near(["toll", "was", "85"], 0, 6, 4) == 85
 
 
 def test_compound_number_words() -> None:
