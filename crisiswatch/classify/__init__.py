@@ -127,6 +127,7 @@ _CODE = (
     "itemtext.py",
     "civil.py",
     "namedactors.py",
+    "weapons.py",
     "scope.py",
     "quotes.py",
     "rules.py",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from crisiswatch.classify.itemtext import _Hit
-from crisiswatch.classify.story import StoryRules
+from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.story import _POLICE, StoryRules
 
 # A cyber crime is policing only when the police act ("cyber gang taken down").
 _POLICING = re.compile(r" (?:police|law enforcement|taken down|arrested|europol|fbi|sentenced) ")
@@ -24,6 +24,11 @@ def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
 
 _HUMAN_FOE = frozenset({"military_cue", "armed_group", "force"})
 _WHERE_NOTES = ("people or adjective", "place in")  # whose or where the disaster is
+# Words that may stand between "strikes" and "deal": sums and what kind of deal it is.
+_DEAL_WORDS = frozenset(
+    ("a", "an", "new", "landmark", "major", "historic", "trade", "bn", "billion", "million",
+     "m", "multi", "multibillion", "multi-billion", "supply", "arms", "energy", "gas", "oil")
+)  # fmt: skip
 _ANIMAL_LEAD = frozenset(
     {"a", "an", "the", "his", "her", "their", "its", "protected", "wild", "stray", "rare"}
 )  # words that may stand between an act and the animal it is done to
@@ -154,3 +159,36 @@ class CivilRules(StoryRules):
         if "farm_protest" in tags and (cue := self.near(hit, "tractors", 6)) is not None:
             return 1, f"'{self.text(hit)}' with {self.text(cue)}: a farmers' protest, friction"
         return None
+
+    def _strikes_a_deal(self, hit: _Hit) -> bool:
+        """The object of "strike" two words on, or after a sum or a few words that
+        describe a deal ("strikes $1.525 billion deal", "strikes landmark trade deal")."""
+        if self.near(hit, "strike_object", 2, before=False) is not None:
+            return True
+        cue = self.near(hit, "strike_object", 6, before=False)
+        if cue is None:
+            return False
+        return all(
+            word.isdigit() or word in _DEAL_WORDS for word in self.joined[hit[1] : cue[0]].split()
+        )
+
+    def _labour_elsewhere(self, hit: _Hit) -> _Hit | None:
+        """Another strike word in the item read as a labour strike by its own cue, in
+        an item with no other armed force or weapon in it."""
+        found = None
+        for other in self.hits:
+            tags = other[2].tags
+            if "labour" in tags:
+                if found is None and other[0] != hit[0] and self.near(other, "labour_cue"):
+                    found = other
+            elif "military_cue" in tags or "munition" in tags:
+                return None
+        return found
+
+    def _by_police(self, hit: _Hit) -> bool:
+        """Police right before the act, or "by" the police at most two words after it."""
+        before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-1:]
+        if before and before[0] in _POLICE:
+            return True
+        after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
+        return bool(after) and after[0] == "by" and not _POLICE.isdisjoint(after[1:])

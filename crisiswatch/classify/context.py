@@ -1,25 +1,23 @@
 """Context rules of the level engine: what a word means given the words around it.
 
-Sport, labour, disasters, tests and drills, weapons and their verbs, scale and
-casualty counts, nuclear sites, named wars, a state's measures; history, fiction and
-crime are in `story.py`, civilian readings (accidents, animals, policing) in
-`civil.py`, the countries named around a word (named wars, places taken, leaders
-judged) in `namedactors.py`: its bases. The rules are methods of `ContextRules`, which
-`judge.ItemJudge` extends: they read
-the item's hits and positions through the helpers of `itemtext.ItemText` (`near`,
-`text`, `add`, `ends_between`). The word lists they use are in `data/levels.toml`; the
-few closed-class words they need are below.
+Sport, labour, disasters, drills, scale and casualty counts, nuclear sites, named
+wars, a state's measures; history, fiction and crime are in `story.py`, civilian
+readings (accidents, animals, policing, labour strikes) in `civil.py`, the countries
+named around a word (named wars, places taken, leaders judged) in `namedactors.py`,
+weapons and how far force reaches (tests, salvos, exercises, nuclear sites) in
+`weapons.py`: its bases. The rules are methods of `ContextRules`, which
+`judge.ItemJudge` extends: they read the item's hits and positions through the
+helpers of `itemtext.ItemText` (`near`, `text`, `add`, `ends_between`). The word
+lists they use are in `data/levels.toml`; the few closed-class words they need are
+below.
 """
 
 from __future__ import annotations
 
-import re
-
-from crisiswatch.classify.civil import _between
-from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS, ages_in, count_near
+from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.namedactors import ActorRules
 from crisiswatch.classify.story import _POLICE
+from crisiswatch.classify.weapons import WeaponRules
 
 _ACTIVE_KILL = frozenset({"kills", "kill"})
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
@@ -41,18 +39,6 @@ _CUMULATIVE = (
     " per month ",
 )
 
-_FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
-_SALVO = re.compile(r"\d\d\d|hundreds|thousands")
-_LAUNCH_VERBS = frozenset(
-    ("launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing")
-)
-_TESTED = frozenset(("missile", "missiles", "icbm", "icbms"))  # weapons a state tests
-# Words that may stand between "strikes" and "deal": sums and what kind of deal it is.
-_DEAL_WORDS = frozenset(
-    ("a", "an", "new", "landmark", "major", "historic", "trade", "bn", "billion", "million",
-     "m", "multi", "multibillion", "multi-billion", "supply", "arms", "energy", "gas", "oil")
-)  # fmt: skip
-_WEIGHT = "pound"  # "2,000-pound bombs": a weight, not a count
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
 _STRIKE_VERBS = frozenset(("hit", "hits", "hitting", "target", "targets", "targeted", "targeting"))
@@ -64,7 +50,7 @@ _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count som
 _CASE_LINKS = frozenset(("in", "over", "for", "of", "to"))  # "charged in", "pleads guilty to"
 
 
-class ContextRules(ActorRules):
+class ContextRules(WeaponRules):
     """The context half of `ItemJudge`; it keeps no state of its own (the state it
     reads is that of `itemtext.ItemText`)."""
 
@@ -373,133 +359,6 @@ class ContextRules(ActorRules):
             return 5, f"explosion on or at a nuclear site ('{self.text(site)}')"
         return level, note
 
-    def weapon_used(self, hit: _Hit, munition: _Hit) -> tuple[int | None, str]:
-        """A verb next to a weapon: test, space launch, large salvo or attack."""
-        if (
-            "needs_user" in hit[2].tags
-            and self.actor_before(hit) is None
-            and self.near(hit, "armed_group", 3, after=False) is None
-        ):
-            return None, ""  # "farmers using drones": no state or armed group uses it
-        self.consumed.add(munition[0])
-        if (space := self.near(hit, "space")) is not None:
-            self.add(space, "modifier", "space", "a space launch, not a weapon")
-            return 0, "space launch"
-        cue = self.near(hit, "test")
-        if cue is not None and cue[0] == munition[0]:
-            cue = None  # a weapon that is mostly tested ("ICBM") tells nothing by itself
-        if cue is not None or ("test" in munition[2].tags and not self._aimed(munition)):
-            # "fires ICBM", but not "fires ICBM at Ukrainian city"
-            self.add(cue or munition, "modifier", "test", "fired as a test, not at a target")
-            return 2, "missile launch or test: coercion short of force"
-        weapon = self.text(munition)
-        if self._launch_at_nothing(hit, munition):
-            self.add(munition, "modifier", "test", "launched at no target: a weapons test")
-            return 2, f"{weapon} {self.text(hit)} at no target: a missile test"
-        if (salvo := _SALVO.search(self.joined, max(0, munition[0] - 24), munition[0])) and (
-            _WEIGHT not in self.joined[salvo.end() : munition[0]]  # "2,000-pound bombs"
-        ):
-            count = self._count(munition, before=3, after=0)
-            if count >= self.engine.salvo_major:
-                return 4, f"a salvo of {count}+ {weapon}: a large attack"
-        if "scale" in self.tagged and self.near(munition, "scale", 2, after=False) is not None:
-            return 4, f"{self.text(hit)} many {weapon}: a large attack"
-        note = f"{weapon} {self.text(hit)}: weapons used, limited use of force"
-        return self.force_level(hit, 3, note)
-
-    def _strikes_a_deal(self, hit: _Hit) -> bool:
-        """The object of "strike" two words on, or after a sum or a few words that
-        describe a deal ("strikes $1.525 billion deal", "strikes landmark trade deal")."""
-        if self.near(hit, "strike_object", 2, before=False) is not None:
-            return True
-        cue = self.near(hit, "strike_object", 6, before=False)
-        if cue is None:
-            return False
-        return all(
-            word.isdigit() or word in _DEAL_WORDS for word in self.joined[hit[1] : cue[0]].split()
-        )
-
-    def _labour_elsewhere(self, hit: _Hit) -> _Hit | None:
-        """Another strike word in the item read as a labour strike by its own cue, in
-        an item with no other armed force or weapon in it."""
-        found = None
-        for other in self.hits:
-            tags = other[2].tags
-            if "labour" in tags:
-                if found is None and other[0] != hit[0] and self.near(other, "labour_cue"):
-                    found = other
-            elif "military_cue" in tags or "munition" in tags:
-                return None
-        return found
-
-    def _by_police(self, hit: _Hit) -> bool:
-        """Police right before the act, or "by" the police at most two words after it."""
-        before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-1:]
-        if before and before[0] in _POLICE:
-            return True
-        after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
-        return bool(after) and after[0] == "by" and not _POLICE.isdisjoint(after[1:])
-
-    def _launch_at_nothing(self, hit: _Hit, munition: _Hit) -> bool:
-        """A missile launched with no target in the item ("Iran says it has launched a
-        2,000km-range ballistic missile", "fires ballistic missile into the sea"): a test.
-        Rockets and drones are not tested in the news; a place or "at" after the weapon,
-        or any other act of force or coercion in the item, is a target."""
-        if self.text(hit) not in _LAUNCH_VERBS or not _TESTED.intersection(
-            self.text(munition).split()
-        ):
-            return False
-        for other in self.hits:  # "sirens sound as Iran fires missiles": an attack
-            entry = other[2]
-            if (
-                entry is not hit[2]
-                and entry is not munition[2]
-                and ("force" in entry.tags or (entry.level or 0) >= 2)
-            ):  # the same launch told again in the summary is no other act
-                return False
-        return not self._aimed(munition)
-
-    def _aimed(self, munition: _Hit) -> bool:
-        """Is the weapon aimed: "at" or "on" right after it, or a country, city or
-        region after it in its clause ("missiles into Israel", "at Tel Aviv")?"""
-        if self.joined[munition[1] : munition[1] + 4] in (" at ", " on "):
-            return True
-        end = munition[1]
-        for actor in self.actors:
-            start = self.joined_start(actor)
-            if start >= end and not self.ends_between(end, start):
-                return True
-        return False
-
-    def force_level(self, hit: _Hit, level: int, note: str) -> tuple[int, str]:
-        """Force in context: part of an exercise, scaled up, or at a nuclear site."""
-        tagged = self.tagged
-        if _FORCE_CONTEXT.isdisjoint(tagged) and "capture" not in hit[2].tags:
-            return level, note
-        if "exercise" in tagged and "casualty" not in hit[2].tags:
-            drill = self.near(hit, "exercise", 6)
-            if drill is not None and not self.ends_between(*_between(drill, hit)):
-                word = self.text(hit)
-                return 2, f"'{word}' in an exercise ('{self.text(drill)}'): a show of force"
-        if level == 3:
-            window = self.engine.scale_window
-            if (cue := self.near(hit, "scale", window, after=False)) is not None and not (
-                # "thousands of ... files": a count qualifies the word right after it
-                self.text(cue).endswith(" of") and self.gap(cue[1], hit[0]) > 2
-            ):
-                level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
-            elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
-                level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
-            elif "capture" in hit[2].tags and (
-                self.near(hit, "territory", 5) is not None or self._city_taken(hit)
-            ):
-                level, note = 4, "a town or city taken: ground offensive"
-        if (site := self.near(hit, "nuclear_site")) is not None and (
-            self.near(hit, "labour_cue") is None  # "strikes disrupt reactor maintenance"
-        ):
-            return 5, f"force on or at a nuclear site ('{self.text(site)}')"
-        return level, note
-
     def _cumulative(self, hit: _Hit) -> bool:
         """A toll summed over time ("have killed 30 so far this year", "40 since January")."""
         sep = self.offset - 2  # the title/summary separator: a toll stays in its field
@@ -508,16 +367,3 @@ class ContextRules(ActorRules):
             max(lo, hit[0] - 6 * _CHARS_PER_WORD) : min(hi, hit[1] + 8 * _CHARS_PER_WORD)
         ]
         return any(marker in window for marker in _CUMULATIVE)
-
-    def _count(
-        self, hit: _Hit, before: int, after: int, not_before: frozenset[str] = frozenset()
-    ) -> int:
-        """A count next to `hit`, read in its own field (the nearest number wins)."""
-        sep = self.offset - 2
-        lo, hi = (0, sep) if hit[0] < sep else (sep + 1, len(self.joined))
-        lo = max(lo, hit[0] - _CHARS_PER_WORD * before)
-        hi = min(hi, hit[1] + _CHARS_PER_WORD * after)
-        head = self.joined[lo : hit[0]].split()
-        words = [*head, *self.joined[hit[0] : hi].split()]
-        ages = ages_in(self.title if hit[0] < sep else self.summary)
-        return count_near(words, len(head), before, after, not_before, ages)

@@ -26,6 +26,7 @@ SOURCES = (
     "story.py",
     "civil.py",
     "namedactors.py",
+    "weapons.py",
     "context.py",
     "scope.py",
     "judge.py",

@@ -1,0 +1,139 @@
+"""Weapons and force in context: the verb next to a weapon, tests and salvos, and how
+far an act of force reaches (an exercise, a large or sustained attack, a town taken,
+a nuclear site).
+
+`WeaponRules` sits between the readings of named countries (`namedactors.py`) and the
+context rules (`context.py`), which call `weapon_used` for a verb paired with a weapon
+and `force_level` for any act of force; `_count` reads the casualty and salvo counts
+both use.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crisiswatch.classify.civil import _between
+from crisiswatch.classify.counts import ages_in, count_near
+from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.namedactors import ActorRules
+
+_FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
+_SALVO = re.compile(r"\d\d\d|hundreds|thousands")
+_LAUNCH_VERBS = frozenset(
+    ("launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing")
+)
+_TESTED = frozenset(("missile", "missiles", "icbm", "icbms"))  # weapons a state tests
+_WEIGHT = "pound"  # "2,000-pound bombs": a weight, not a count
+
+
+class WeaponRules(ActorRules):
+    """The weapons half of the context rules; it keeps no state of its own."""
+
+    __slots__ = ()
+
+    def weapon_used(self, hit: _Hit, munition: _Hit) -> tuple[int | None, str]:
+        """A verb next to a weapon: test, space launch, large salvo or attack."""
+        if (
+            "needs_user" in hit[2].tags
+            and self.actor_before(hit) is None
+            and self.near(hit, "armed_group", 3, after=False) is None
+        ):
+            return None, ""  # "farmers using drones": no state or armed group uses it
+        self.consumed.add(munition[0])
+        if (space := self.near(hit, "space")) is not None:
+            self.add(space, "modifier", "space", "a space launch, not a weapon")
+            return 0, "space launch"
+        cue = self.near(hit, "test")
+        if cue is not None and cue[0] == munition[0]:
+            cue = None  # a weapon that is mostly tested ("ICBM") tells nothing by itself
+        if cue is not None or ("test" in munition[2].tags and not self._aimed(munition)):
+            # "fires ICBM", but not "fires ICBM at Ukrainian city"
+            self.add(cue or munition, "modifier", "test", "fired as a test, not at a target")
+            return 2, "missile launch or test: coercion short of force"
+        weapon = self.text(munition)
+        if self._launch_at_nothing(hit, munition):
+            self.add(munition, "modifier", "test", "launched at no target: a weapons test")
+            return 2, f"{weapon} {self.text(hit)} at no target: a missile test"
+        if (salvo := _SALVO.search(self.joined, max(0, munition[0] - 24), munition[0])) and (
+            _WEIGHT not in self.joined[salvo.end() : munition[0]]  # "2,000-pound bombs"
+        ):
+            count = self._count(munition, before=3, after=0)
+            if count >= self.engine.salvo_major:
+                return 4, f"a salvo of {count}+ {weapon}: a large attack"
+        if "scale" in self.tagged and self.near(munition, "scale", 2, after=False) is not None:
+            return 4, f"{self.text(hit)} many {weapon}: a large attack"
+        note = f"{weapon} {self.text(hit)}: weapons used, limited use of force"
+        return self.force_level(hit, 3, note)
+
+    def _launch_at_nothing(self, hit: _Hit, munition: _Hit) -> bool:
+        """A missile launched with no target in the item ("Iran says it has launched a
+        2,000km-range ballistic missile", "fires ballistic missile into the sea"): a test.
+        Rockets and drones are not tested in the news; a place or "at" after the weapon,
+        or any other act of force or coercion in the item, is a target."""
+        if self.text(hit) not in _LAUNCH_VERBS or not _TESTED.intersection(
+            self.text(munition).split()
+        ):
+            return False
+        for other in self.hits:  # "sirens sound as Iran fires missiles": an attack
+            entry = other[2]
+            if (
+                entry is not hit[2]
+                and entry is not munition[2]
+                and ("force" in entry.tags or (entry.level or 0) >= 2)
+            ):  # the same launch told again in the summary is no other act
+                return False
+        return not self._aimed(munition)
+
+    def _aimed(self, munition: _Hit) -> bool:
+        """Is the weapon aimed: "at" or "on" right after it, or a country, city or
+        region after it in its clause ("missiles into Israel", "at Tel Aviv")?"""
+        if self.joined[munition[1] : munition[1] + 4] in (" at ", " on "):
+            return True
+        end = munition[1]
+        for actor in self.actors:
+            start = self.joined_start(actor)
+            if start >= end and not self.ends_between(end, start):
+                return True
+        return False
+
+    def force_level(self, hit: _Hit, level: int, note: str) -> tuple[int, str]:
+        """Force in context: part of an exercise, scaled up, or at a nuclear site."""
+        tagged = self.tagged
+        if _FORCE_CONTEXT.isdisjoint(tagged) and "capture" not in hit[2].tags:
+            return level, note
+        if "exercise" in tagged and "casualty" not in hit[2].tags:
+            drill = self.near(hit, "exercise", 6)
+            if drill is not None and not self.ends_between(*_between(drill, hit)):
+                word = self.text(hit)
+                return 2, f"'{word}' in an exercise ('{self.text(drill)}'): a show of force"
+        if level == 3:
+            window = self.engine.scale_window
+            if (cue := self.near(hit, "scale", window, after=False)) is not None and not (
+                # "thousands of ... files": a count qualifies the word right after it
+                self.text(cue).endswith(" of") and self.gap(cue[1], hit[0]) > 2
+            ):
+                level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
+            elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
+                level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
+            elif "capture" in hit[2].tags and (
+                self.near(hit, "territory", 5) is not None or self._city_taken(hit)
+            ):
+                level, note = 4, "a town or city taken: ground offensive"
+        if (site := self.near(hit, "nuclear_site")) is not None and (
+            self.near(hit, "labour_cue") is None  # "strikes disrupt reactor maintenance"
+        ):
+            return 5, f"force on or at a nuclear site ('{self.text(site)}')"
+        return level, note
+
+    def _count(
+        self, hit: _Hit, before: int, after: int, not_before: frozenset[str] = frozenset()
+    ) -> int:
+        """A count next to `hit`, read in its own field (the nearest number wins)."""
+        sep = self.offset - 2
+        lo, hi = (0, sep) if hit[0] < sep else (sep + 1, len(self.joined))
+        lo = max(lo, hit[0] - _CHARS_PER_WORD * before)
+        hi = min(hi, hit[1] + _CHARS_PER_WORD * after)
+        head = self.joined[lo : hit[0]].split()
+        words = [*head, *self.joined[hit[0] : hi].split()]
+        ages = ages_in(self.title if hit[0] < sep else self.summary)
+        return count_near(words, len(head), before, after, not_before, ages)
