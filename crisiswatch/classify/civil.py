@@ -142,6 +142,7 @@ class CivilRules(StoryRules):
             and (
                 cue := self.near(hit, "vice", 6)
                 or self.near(hit, "crime", 6)
+                or self.near(hit, "business", 4)
                 or self.near(hit, "disaster", 8)
             )
             is not None

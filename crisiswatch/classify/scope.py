@@ -65,6 +65,8 @@ class ScopeRules(ContextRules):
                 hit[2].deescalation or not self.text(hit).endswith("ed")
             ):  # "frees kidnapped soldiers", not "released footage of strikes", not a deal
                 continue
+            if "needs_state" in entry.tags and "named_war" in hit[2].tags:
+                continue  # "how gas connects to war in Ukraine": "to" before a noun
             if entry.effect == "delivery" and "weak" in hit[2].tags:
                 continue  # "delivering mail in war-ravaged Ukraine": a war is not supplied
             if "bodies_only" in entry.tags and self.text(hit) not in _REMAINS:

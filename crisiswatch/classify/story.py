@@ -37,11 +37,16 @@ _POLICE = frozenset(
 # Ordinary crime: the tags that show conflict or a motive instead, and the only acts of
 # force a crime story may hold (levels.toml names the entries).
 _NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition"})
+# The words that may stand between a killing and its victim: "killing of a teen girl".
+_OBJECT_WORDS = frozenset(
+    ("of", "a", "an", "the", "his", "her", "their", "teen", "teenage", "young", "elderly",
+     "pregnant", "local", "retired")
+)  # fmt: skip
 _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "attacker", "assassination"}
     | {"weapons fired", "weapon used"}
-    | {"shooting"}
+    | {"shooting", "kidnapping", "poisoning"}
 )
 
 
@@ -196,6 +201,12 @@ class StoryRules(ItemText):
         for person in self.tagged.get("private_person", ()):
             if (attack := self.near(person, "assault", 3, after=False)) is not None:
                 return attack
+            # "the killing of a teen girl", "murdered his wife": the person is the object
+            slain = self.near(person, "slaying", 3, after=False)
+            if slain is not None and _OBJECT_WORDS.issuperset(
+                self.joined[slain[1] : person[0]].split()
+            ):
+                return slain
         return None
 
     def crime_story(self) -> _Hit | None:
@@ -231,7 +242,9 @@ class StoryRules(ItemText):
     def _no_conflict(self) -> bool:
         for other in self.hits:
             entry = other[2]
-            if not _NOT_CRIME.isdisjoint(entry.tags):
+            if not _NOT_CRIME.isdisjoint(entry.tags) and not (
+                entry.level is None and "labour_cue" in entry.tags
+            ):  # "students", "staff": people at work, not a protest
                 return False
             if "public_figure" in entry.tags and self._attacked(other):
                 return False
