@@ -47,6 +47,12 @@ class ScopeRules(ContextRules):
                     continue  # "End unlawful killings, UN tells Israel": a call, they go on
                 if "appeal" in entry.tags and not _CESSATION.isdisjoint(self.joined[a:b].split()):
                     continue  # "urges Israel to cease its offensive": the offensive goes on
+                if (
+                    "appeal" in entry.tags
+                    and (owner := self.actor_before(hit)) is not None
+                    and self._possessive(owner)
+                ):
+                    continue  # "urges support against Russia's invasion": one under way
             elif mod[0] >= hit[1] and entry.behind:
                 if mod[0] - hit[1] > _CHARS_PER_WORD * (entry.behind + 1):
                     continue  # out of reach: the cheap test first
