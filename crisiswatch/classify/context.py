@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.story import _POLICE
+from crisiswatch.classify.story import _POLICE, _at_work
 from crisiswatch.classify.weapons import WeaponRules
 
 _ACTIVE_KILL = frozenset({"kills", "kill"})
@@ -97,10 +97,15 @@ class ContextRules(WeaponRules):
         no disaster in the item, anywhere in it ("Protesters demand his exit; seven found
         dead"). Other deaths and the police who report them explain nothing."""
         cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
-        if cue is not None and ("casualty" in cue[2].tags or self.text(cue) in _POLICE):
+        if cue is not None and (
+            "casualty" in cue[2].tags or self.text(cue) in _POLICE or _at_work(cue)
+        ):
             cue = None
         if cue is None and "disaster" not in self.tagged:
-            cue = next(iter(self.tagged.get("protest_cue", ())), None) or next(
+            cue = next(
+                (other for other in self.tagged.get("protest_cue", ()) if not _at_work(other)),
+                None,
+            ) or next(
                 (
                     other
                     for other in self.tagged.get("military_cue", ())
@@ -226,6 +231,12 @@ class ContextRules(WeaponRules):
             return (4, note) if self._place_held(hit) else (None, "")
         if "state_act" in tags and not self.actors:
             return 0, f"'{self.text(hit)}' with no country named: not diplomacy"
+        if (
+            "civil" in tags
+            and (cue := self.near(hit, "protest_cue")) is not None
+            and not ("force" in tags and _at_work(cue))  # "sabotage of a rail line"
+        ):
+            return min(level, 1), f"civil protest action ('{self.text(cue)}'): friction"
         if entry.pair:
             partner = None
             for tag in entry.pair:
@@ -280,8 +291,6 @@ class ContextRules(WeaponRules):
                 # "French strikes disrupt nuclear reactor maintenance. ... the strike
                 # against the government's pension reforms"
                 return 1, f"a labour strike (the item tells of '{self.text(other)}')"
-        if "civil" in tags and (cue := self.near(hit, "protest_cue")) is not None:
-            return min(level, 1), f"civil protest action ('{self.text(cue)}'): friction"
         if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:
             return min(level, 2), f"crowd control at a protest ('{self.text(cue)}')"
         if (

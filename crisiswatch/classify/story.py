@@ -50,6 +50,11 @@ _CRIME_FORCE = frozenset(
 )
 
 
+def _at_work(cue: _Hit) -> bool:
+    """Is the cue only people at work ("doctors", "staff"), not a protest or a crowd?"""
+    return cue[2].level is None and "labour_cue" in cue[2].tags
+
+
 class StoryRules(ItemText):
     """The item-level half of the context rules; it keeps no state of its own."""
 
@@ -242,9 +247,7 @@ class StoryRules(ItemText):
     def _no_conflict(self) -> bool:
         for other in self.hits:
             entry = other[2]
-            if not _NOT_CRIME.isdisjoint(entry.tags) and not (
-                entry.level is None and "labour_cue" in entry.tags
-            ):  # "students", "staff": people at work, not a protest
+            if not _NOT_CRIME.isdisjoint(entry.tags) and not _at_work(other):
                 return False
             if "public_figure" in entry.tags and self._attacked(other):
                 return False
