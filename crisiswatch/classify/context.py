@@ -19,6 +19,8 @@ from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.story import _POLICE, _at_work
 from crisiswatch.classify.weapons import WeaponRules
 
+_CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
+
 _ACTIVE_KILL = frozenset({"kills", "kill"})
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
 # Words that make a casualty count a running total rather than one event's toll.
@@ -149,7 +151,7 @@ class ContextRules(WeaponRules):
         level, note = entry.level or 0, entry.note
         if (
             ("force" in tags or "counted" in tags or "injury" in tags)
-            and ("crime_act" in self.tagged or "private_person" in self.tagged)
+            and not _CRIME_CUES.isdisjoint(self.tagged)
             and (cue := self.crime_frame())
         ):
             told = "" if cue[0] == hit[0] else f" ('{self.text(cue)}')"

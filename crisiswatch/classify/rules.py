@@ -54,7 +54,8 @@ SOUGHT_TAGS = frozenset(
     | {"crime_act", "motive", "scenario", "infrastructure", "nuclear", "nuclear_arms"}
     | {"dispute_word", "captives", "truce_word", "vice", "animals", "armed_group"}
     | {"diplomats", "expellees", "conflict_word", "tractors", "past_war", "theft"}
-    | {"assault", "slaying", "private_person", "public_figure", "nature_force", "stakes"}
+    | {"assault", "slaying", "police_report", "private_person", "public_figure"}
+    | {"nature_force", "stakes"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.

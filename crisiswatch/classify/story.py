@@ -42,6 +42,11 @@ _OBJECT_WORDS = frozenset(
     ("of", "a", "an", "the", "his", "her", "their", "teen", "teenage", "young", "elderly",
      "pregnant", "local", "retired")
 )  # fmt: skip
+# Three or more: a mass shooting or killing is news of violence, not a police case.
+_MANY = re.compile(
+    r"\b(?:[3-9]|\d\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?"
+    r"|scores|hundreds|several|multiple|mass)\b"
+)
 _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "attacker", "assassination"}
@@ -195,10 +200,25 @@ class StoryRules(ItemText):
         motive (an armed group, a weapon of war, terror, a politician, a protest).
         """
         crime = self.tagged.get("crime_act")
-        cue = crime[0] if crime else self._assault_on_person()
+        cue = crime[0] if crime else self._assault_on_person() or self._police_case()
         if cue is None or not self._no_conflict():
             return None
         return cue
+
+    def _police_case(self) -> _Hit | None:
+        """The police telling of one or two killed, with no public figure, foreigner
+        or government in the item: "Actor shot and killed in Atlanta, police say"."""
+        reports = self.tagged.get("police_report")
+        if not reports or "public_figure" in self.tagged or "foreigners" in self.tagged:
+            return None
+        if "scale" in self.tagged or any(
+            actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors
+        ):
+            return None
+        for text in (self.title, self.summary):
+            if _MANY.search(text.lower()) is not None:
+                return None  # "at least three killed", "five shootings"
+        return reports[0]
 
     def _assault_on_person(self) -> _Hit | None:
         """An attack whose object is a private person ("assaulting a hotel security
