@@ -104,8 +104,10 @@ class CivilRules(StoryRules):
         tags = hit[2].tags
         if "combat" in tags and (cue := self.near(hit, "disaster", 8, after=False)) is not None:
             return cue
-        if "force" in tags:
-            return self.near(hit, "nature_force", 0, after=False)
+        if "force" in tags and (cue := self.near(hit, "nature_force", 1, after=False)):
+            # right before, or through "that": "thunderstorms that struck"
+            between = self.joined[cue[1] : hit[0]].split()
+            return cue if not between or between[0] in ("that", "which") else None
         return None
 
     def civil_level(self, hit: _Hit) -> tuple[int, str] | None:

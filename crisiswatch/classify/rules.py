@@ -169,7 +169,11 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
     automaton = ahocorasick.Automaton()
     seen: dict[str, str] = {}
     for section in ("term", "modifier", "cue"):
+        names: set[str] = set()
         for group in data.get(section, []):
+            if group["name"] in names:  # rules find entries by name: one name, one entry
+                raise ValueError(f"{path}: two {section}s named {group['name']!r}")
+            names.add(group["name"])
             entry = Entry(
                 name=group["name"],
                 level=group.get("level"),

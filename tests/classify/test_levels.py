@@ -155,6 +155,16 @@ def test_rules_reject_a_phrase_in_two_groups(tmp_path: Path) -> None:
         load_rules(rules)
 
 
+def test_rules_reject_two_groups_of_one_name(tmp_path: Path) -> None:
+    rules = tmp_path / "levels.toml"
+    rules.write_text(
+        '[[term]]\nname = "a"\nlevel = 3\nphrases = ["strike"]\n'
+        '[[term]]\nname = "a"\nlevel = 1\nphrases = ["protest"]\n'
+    )
+    with pytest.raises(ValueError, match="two terms named 'a'"):
+        load_rules(rules)
+
+
 def test_engine_runs_on_custom_rules(tmp_path: Path) -> None:
     rules = tmp_path / "levels.toml"
     rules.write_text('[[term]]\nname = "boom"\nlevel = 3\nnote = "n"\nphrases = ["kaboom"]\n')
