@@ -108,6 +108,9 @@ class CivilRules(StoryRules):
             # right before, or through "that": "thunderstorms that struck"
             between = self.joined[cue[1] : hit[0]].split()
             return cue if not between or between[0] in ("that", "which") else None
+        if "force" in tags and self.joined.startswith(" by ", hit[1]):
+            # the doer after "by": "pummeled by the pandemic", "battered by storms"
+            return self.near(hit, "disaster", 2, before=False)
         return None
 
     def civil_level(self, hit: _Hit) -> tuple[int, str] | None:
