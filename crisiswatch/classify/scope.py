@@ -13,7 +13,6 @@ from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "s"})
 _ENDING = frozenset({"rejection", "prevention"})
-_NOUN_OR_ONGOING = frozenset({"named_war", "ongoing"})  # a bare "to" announces neither
 _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "scale"))
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
@@ -72,7 +71,10 @@ class ScopeRules(ContextRules):
                 hit[2].deescalation or not self.text(hit).endswith("ed")
             ):  # "frees kidnapped soldiers", not "released footage of strikes", not a deal
                 continue
-            if "needs_state" in entry.tags and not _NOUN_OR_ONGOING.isdisjoint(hit[2].tags):
+            if "needs_state" in entry.tags and (
+                "ongoing" in hit[2].tags
+                or ("named_war" in hit[2].tags and self.named_war(hit) is not None)
+            ):
                 continue  # "connects to war in Ukraine", "walks miles to escape fighting"
             if entry.effect == "delivery" and "weak" in hit[2].tags:
                 continue  # "delivering mail in war-ravaged Ukraine": a war is not supplied
