@@ -20,6 +20,7 @@ from crisiswatch.classify.story import _POLICE, _at_work
 from crisiswatch.classify.weapons import WeaponRules
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
+_GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"
 
 _ACTIVE_KILL = frozenset({"kills", "kill"})
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
@@ -144,6 +145,19 @@ class ContextRules(WeaponRules):
             if back >= 2:
                 break
         return None
+
+    def _armed_cue(self, hit: _Hit) -> _Hit | None:
+        """A military cue in the sentence that makes a "strike" armed; a killing the
+        strike is held over is the grievance ("a strike over the killing of a nurse")."""
+        cue = self.near(hit, "military_cue")
+        if (
+            cue is not None
+            and "casualty" in cue[2].tags
+            and cue[0] > hit[1]
+            and not _GRIEVANCE.isdisjoint(self.joined[hit[1] : cue[0]].split())
+        ):
+            return None
+        return cue
 
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
         """The level a word has in its sentence, before modifiers."""
@@ -282,7 +296,7 @@ class ContextRules(WeaponRules):
         if "labour" in tags:
             if self._strikes_a_deal(hit):
                 return None, ""  # "strikes a deal", "strikes an upbeat tone"
-            if self.near(hit, "labour_cue") and not self.near(hit, "military_cue"):
+            if self.near(hit, "labour_cue") and not self._armed_cue(hit):
                 return 1, "labour strike: friction, not force"
             tagged = self.tagged
             if "walkout" in tagged and "military_cue" not in tagged and "munition" not in tagged:

@@ -110,7 +110,9 @@ class WeaponRules(ActorRules):
             window = self.engine.scale_window
             if (cue := self.near(hit, "scale", window, after=False)) is not None and not (
                 # "thousands of ... files": a count qualifies the word right after it
-                self.text(cue).endswith(" of") and self.gap(cue[1], hit[0]) > 2
+                (self.text(cue).endswith(" of") and self.gap(cue[1], hit[0]) > 2)
+                # "a mass strike over the murder": the act between takes the adjective
+                or self._act_between(cue, hit)
             ):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
@@ -124,6 +126,12 @@ class WeaponRules(ActorRules):
         ):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
+
+    def _act_between(self, cue: _Hit, hit: _Hit) -> bool:
+        """Is another word with a level of its own between `cue` and `hit`?"""
+        return any(
+            other[2].level and cue[1] <= other[0] and other[1] <= hit[0] for other in self.hits
+        )
 
     def _count(
         self, hit: _Hit, before: int, after: int, not_before: frozenset[str] = frozenset()
