@@ -143,6 +143,21 @@ class ItemText:
     def text(self, hit: _Hit) -> str:
         return self.joined[hit[0] : hit[1]]
 
+    def actor_before(self, hit: _Hit) -> Evidence | None:
+        """The country named right before the hit ("Israeli fire", "Russia's shelling")."""
+        if hit[0] < self.offset:
+            field, text, start = "title", self.title, hit[0] - 1
+        else:
+            field, text, start = "summary", self.summary, hit[0] - self.offset
+        for actor in self.actors:
+            if (
+                actor.field == field
+                and actor.end <= start
+                and not text[actor.end : start].strip(" '\u2019s")
+            ):
+                return actor
+        return None
+
     def joined_start(self, found: Evidence) -> int:
         """Where evidence (kept in its field's coordinates) starts in the joined text."""
         return found.start + (1 if found.field == "title" else self.offset)

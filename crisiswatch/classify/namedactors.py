@@ -45,21 +45,6 @@ class ActorRules(CivilRules):
         words = self.joined[max(0, at - 4 * _CHARS_PER_WORD) : at].split()[-4:]
         return not _INDEFINITE.isdisjoint(words)
 
-    def actor_before(self, hit: _Hit) -> Evidence | None:
-        """The country named right before the hit ("Israeli fire", "Russia's shelling")."""
-        if hit[0] < self.offset:
-            field, text, start = "title", self.title, hit[0] - 1
-        else:
-            field, text, start = "summary", self.summary, hit[0] - self.offset
-        for actor in self.actors:
-            if (
-                actor.field == field
-                and actor.end <= start
-                and not text[actor.end : start].strip(" '\u2019s")
-            ):
-                return actor
-        return None
-
     def actor_after(self, hit: _Hit, chars: int = 24) -> Evidence | None:
         """A country named right after the hit ("declares war on Russia")."""
         if hit[0] < self.offset:

@@ -278,6 +278,12 @@ class StoryRules(ItemText):
             ):
                 return False
             if (
+                "force" in entry.tags
+                and (owner := self.actor_before(other)) is not None
+                and owner.note.startswith("people or adjective")
+            ):  # "Israeli attack kills baby girl": a state's act, not a crime
+                return False
+            if (
                 entry.level is None
                 and "military_cue" in entry.tags
                 and self.text(other) not in _POLICE
