@@ -45,6 +45,7 @@ class CivilRules(StoryRules):
             if (
                 other[0] != hit[0]
                 and "casualty" not in other[2].tags
+                and "closable" not in other[2].tags  # "closed the border": what is shut
                 and not self.ends_between(*_between(other, hit), sentence=True)
             ):
                 return True
