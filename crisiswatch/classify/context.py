@@ -267,6 +267,7 @@ class ContextRules(WeaponRules):
                 if (
                     "gunfire" in tags
                     and (actor := self.actor_before(hit)) is not None
+                    and not actor.note.startswith("leader")  # "Truss-Sunak clash": a debate
                     and self._next_word(hit) not in _VERBAL_LINKS
                 ):  # "Tripoli clashes", "Israeli fire"; not "Russia clashes with the West"
                     note = f"{actor.text} {self.text(hit)}: gunfire or shelling"
