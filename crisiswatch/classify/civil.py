@@ -60,6 +60,8 @@ class CivilRules(StoryRules):
                 violent = not other[2].pair and not (
                     "combat" in tags and self._foe_in_nature(other) is not None
                 )
+                # "tornadoes struck": an act whose doer is nature is no violence
+                violent = violent and self._nature_as_doer(other) is None
             if (
                 violent
                 and other[0] != hit[0]

@@ -101,12 +101,19 @@ class ContextRules(WeaponRules):
         dead"). Other deaths and the police who report them explain nothing."""
         cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
         if cue is not None and (
-            "casualty" in cue[2].tags or self.text(cue) in _POLICE or _at_work(cue)
+            "casualty" in cue[2].tags
+            or self.text(cue) in _POLICE
+            or _at_work(cue)
+            or self._grievance(cue, hit)
         ):
             cue = None
         if cue is None and "disaster" not in self.tagged:
             cue = next(
-                (other for other in self.tagged.get("protest_cue", ()) if not _at_work(other)),
+                (
+                    other
+                    for other in self.tagged.get("protest_cue", ())
+                    if not _at_work(other) and not self._grievance(other, hit)
+                ),
                 None,
             ) or next(
                 (
@@ -117,6 +124,12 @@ class ContextRules(WeaponRules):
                 None,
             )
         return cue
+
+    def _grievance(self, protest: _Hit, hit: _Hit) -> bool:
+        """Is the death what the protest is about ("a protest over the deaths of children")?"""
+        return protest[1] <= hit[0] and not _GRIEVANCE.isdisjoint(
+            self.joined[protest[1] : hit[0]].split()
+        )
 
     def _died_at_protest(self, hit: _Hit) -> _Hit | None:
         """People who "died in protests" or "during demonstrations": a protest right after

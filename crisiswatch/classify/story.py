@@ -279,8 +279,10 @@ class StoryRules(ItemText):
                 return False
             if (
                 "force" in entry.tags
+                and not self.text(other).endswith("ed")  # "two Ukrainians stabbed": victims
                 and (owner := self.actor_before(other)) is not None
                 and owner.note.startswith("people or adjective")
+                and not owner.text.endswith("s")
             ):  # "Israeli attack kills baby girl": a state's act, not a crime
                 return False
             if (
