@@ -43,6 +43,9 @@ EFFECTS = (
     "hypothetical",
 )
 RANK = {name: rank for rank, name in enumerate(EFFECTS)}
+# One braced phrase may stand for at most this many phrases: the lexicon is built at
+# start-up in every process, so a cross-product of word lists is a cost, not a rule.
+MAX_EXPANSION = 2500
 
 # Tags that `near` looks for: only these are indexed per item.
 SOUGHT_TAGS = frozenset(
@@ -210,7 +213,13 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             if entry.effect and entry.effect not in RANK:
                 raise ValueError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
             for raw in group["phrases"]:
-                for phrase in expand(raw):
+                phrases = expand(raw)
+                if len(phrases) > MAX_EXPANSION:  # each phrase costs start-up time
+                    raise ValueError(
+                        f"{path}: {raw[:40]!r}... in {entry.name!r} expands to "
+                        f"{len(phrases)} phrases (at most {MAX_EXPANSION}): split it or use a pair"
+                    )
+                for phrase in phrases:
                     key = " " + " ".join(normalise(phrase).split()) + " "
                     if seen.get(key, entry.name) != entry.name:
                         raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")

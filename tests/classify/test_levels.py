@@ -165,6 +165,14 @@ def test_rules_reject_two_groups_of_one_name(tmp_path: Path) -> None:
         load_rules(rules)
 
 
+def test_rules_reject_a_phrase_that_expands_too_far(tmp_path: Path) -> None:
+    rules = tmp_path / "levels.toml"
+    words = ",".join(f"w{i}" for i in range(60))
+    rules.write_text(f'[[term]]\nname = "a"\nlevel = 3\nphrases = ["{{{words}}} {{{words}}}"]\n')
+    with pytest.raises(ValueError, match="expands to 3600 phrases"):
+        load_rules(rules)
+
+
 def test_engine_runs_on_custom_rules(tmp_path: Path) -> None:
     rules = tmp_path / "levels.toml"
     rules.write_text('[[term]]\nname = "boom"\nlevel = 3\nnote = "n"\nphrases = ["kaboom"]\n')
