@@ -125,10 +125,11 @@ class ContextRules(WeaponRules):
             )
         return cue
 
-    def _grievance(self, protest: _Hit, hit: _Hit) -> bool:
-        """Is the death what the protest is about ("a protest over the deaths of children")?"""
-        return protest[1] <= hit[0] and not _GRIEVANCE.isdisjoint(
-            self.joined[protest[1] : hit[0]].split()
+    def _grievance(self, action: _Hit, death: _Hit) -> bool:
+        """Is the death, after it, what a protest or strike is held over ("a protest over
+        the deaths of children", "a strike over the killing of a nurse")?"""
+        return action[1] <= death[0] and not _GRIEVANCE.isdisjoint(
+            self.joined[action[1] : death[0]].split()
         )
 
     def _died_at_protest(self, hit: _Hit) -> _Hit | None:
@@ -163,12 +164,7 @@ class ContextRules(WeaponRules):
         """A military cue in the sentence that makes a "strike" armed; a killing the
         strike is held over is the grievance ("a strike over the killing of a nurse")."""
         cue = self.near(hit, "military_cue")
-        if (
-            cue is not None
-            and "casualty" in cue[2].tags
-            and cue[0] > hit[1]
-            and not _GRIEVANCE.isdisjoint(self.joined[hit[1] : cue[0]].split())
-        ):
+        if cue is not None and "casualty" in cue[2].tags and self._grievance(hit, cue):
             return None
         return cue
 

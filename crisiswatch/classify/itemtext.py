@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from crisiswatch.classify.counts import ages_in, count_near
 from crisiswatch.classify.scanner import SEP, Hit
 from crisiswatch.models import Evidence
 
@@ -157,6 +158,19 @@ class ItemText:
             ):
                 return actor
         return None
+
+    def _count(
+        self, hit: _Hit, before: int, after: int, not_before: frozenset[str] = frozenset()
+    ) -> int:
+        """A count next to `hit`, read in its own field (the nearest number wins)."""
+        sep = self.offset - 2
+        lo, hi = (0, sep) if hit[0] < sep else (sep + 1, len(self.joined))
+        lo = max(lo, hit[0] - _CHARS_PER_WORD * before)
+        hi = min(hi, hit[1] + _CHARS_PER_WORD * after)
+        head = self.joined[lo : hit[0]].split()
+        words = [*head, *self.joined[hit[0] : hi].split()]
+        ages = ages_in(self.title if hit[0] < sep else self.summary)
+        return count_near(words, len(head), before, after, not_before, ages)
 
     def joined_start(self, found: Evidence) -> int:
         """Where evidence (kept in its field's coordinates) starts in the joined text."""

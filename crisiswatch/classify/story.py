@@ -42,11 +42,9 @@ _OBJECT_WORDS = frozenset(
     ("of", "a", "an", "the", "his", "her", "their", "teen", "teenage", "young", "elderly",
      "pregnant", "local", "retired")
 )  # fmt: skip
-# Three or more: a mass shooting or killing is news of violence, not a police case.
-_MANY = re.compile(
-    r"\b(?:[3-9]|\d\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?"
-    r"|scores|hundreds|several|multiple|mass)\b"
-)
+# Three or more dead make a killing news of violence, not a police case; so do these.
+_MANY_DEAD = 3
+_MANY_WORDS = frozenset(("several", "multiple"))
 _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "attacker", "assassination"}
@@ -215,9 +213,13 @@ class StoryRules(ItemText):
             actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors
         ):
             return None
-        for text in (self.title, self.summary):
-            if _MANY.search(text.lower()) is not None:
+        for hit in self.hits:
+            if "counted" not in hit[2].tags:
+                continue
+            if self._count(hit, before=6, after=4) >= _MANY_DEAD:
                 return None  # "at least three killed", "five shootings"
+            if not _MANY_WORDS.isdisjoint(self.joined[max(0, hit[0] - 24) : hit[0]].split()):
+                return None  # "several people shot"
         return reports[0]
 
     def _assault_on_person(self) -> _Hit | None:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 
 from crisiswatch.classify.civil import _between
-from crisiswatch.classify.counts import ages_in, count_near
-from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.itemtext import _Hit
 from crisiswatch.classify.namedactors import ActorRules
 
 _FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
@@ -132,16 +131,3 @@ class WeaponRules(ActorRules):
         return any(
             other[2].level and cue[1] <= other[0] and other[1] <= hit[0] for other in self.hits
         )
-
-    def _count(
-        self, hit: _Hit, before: int, after: int, not_before: frozenset[str] = frozenset()
-    ) -> int:
-        """A count next to `hit`, read in its own field (the nearest number wins)."""
-        sep = self.offset - 2
-        lo, hi = (0, sep) if hit[0] < sep else (sep + 1, len(self.joined))
-        lo = max(lo, hit[0] - _CHARS_PER_WORD * before)
-        hi = min(hi, hit[1] + _CHARS_PER_WORD * after)
-        head = self.joined[lo : hit[0]].split()
-        words = [*head, *self.joined[hit[0] : hi].split()]
-        ages = ages_in(self.title if hit[0] < sep else self.summary)
-        return count_near(words, len(head), before, after, not_before, ages)
