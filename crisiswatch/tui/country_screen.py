@@ -81,10 +81,16 @@ class CountryScreen(DashScreen):
             self._title(len(items or ()), items is None or len(items) >= PAGE), id="country-title"
         )
         with Horizontal(id="country-body"):
-            yield PagedTable(id="items", initial=first, width_hint=self.app.size.width - SIDE)
+            table = PagedTable(id="items", initial=first, width_hint=self.app.size.width - SIDE)
+            table.fetching = first is None  # the first page is on its way
+            yield table
             with Vertical(id="side"):
                 yield Static(Text("In conflict with", style="bold underline"))
-                yield OptionList(*self._co_actor_options(data), id="co-actors")
+                co_actors = OptionList(*self._co_actor_options(data), id="co-actors")
+                # Built with options, an OptionList highlights the first; this one
+                # shows no highlight until it has the focus, as when filled later.
+                co_actors.highlighted = None
+                yield co_actors
                 yield Static(Text("Timeline", style="bold underline"), classes="side-head")
                 yield Static(Text("last 24 h", style="dim"))
                 yield Sparkline(data.panel.spark if data else [0.0] * 24, id="spark-day")
@@ -96,12 +102,10 @@ class CountryScreen(DashScreen):
     AUTO_FOCUS = "#items"
 
     def on_mount(self) -> None:
+        # Only workers start here: the app may be closing and have taken the
+        # children away before this runs (a screen opened just before quitting).
         if self.data is None:
-            self.reload()
-        else:
-            # An OptionList built with options highlights the first; this one
-            # shows no highlight until it has the focus, as when filled later.
-            self.query_one("#co-actors", OptionList).highlighted = None
+            self._load_first()
 
     @property
     def since(self) -> datetime | None:
@@ -114,6 +118,9 @@ class CountryScreen(DashScreen):
         table = self.query_one(PagedTable)
         table.clear_items()
         table.fetching = True
+        self._load_first()
+
+    def _load_first(self) -> None:
         self.load_meta()
         self.load_page(self.generation, None)
 

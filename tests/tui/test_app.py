@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from crisiswatch.config import Config
 from crisiswatch.store import Store
+from crisiswatch.tui import app as tui_app
 from crisiswatch.tui.country_panel import CountryPanel
 from crisiswatch.tui.country_screen import CountryScreen
 from crisiswatch.tui.data import WATCHLIST_KEY
@@ -92,6 +95,24 @@ async def test_zoom_and_back_keeps_focus(config: Config) -> None:
         await pilot.press("escape")
         assert not isinstance(app.screen, CountryScreen)
         assert focused_code(app) == "UKR"
+
+
+@pytest.mark.parametrize("prefetched", [True, False])
+async def test_quitting_as_a_country_screen_opens_is_clean(
+    config: Config, prefetched: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen's mount may run after the app has begun to take its children away."""
+    if not prefetched:
+        monkeypatch.setattr(tui_app, "first_page", lambda *a, **k: 1 / 0)
+    for _ in range(20):  # a few of twenty lose the race when it exists
+        app = make_app(config)
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.zoom("UKR")
+            deadline = time.monotonic() + 5
+            while not isinstance(app.screen, CountryScreen) and time.monotonic() < deadline:
+                await pilot.pause(0.001)
+            assert isinstance(app.screen, CountryScreen)
+        assert app.return_code in (0, None)
 
 
 async def test_double_click_zooms(config: Config) -> None:
