@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.story import _POLICE, _at_work
+from crisiswatch.classify.story import _POLICE, _POLITICAL_ACTORS, _at_work
 from crisiswatch.classify.weapons import WeaponRules
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
@@ -51,6 +51,11 @@ _TROOPS = frozenset(
 )  # fmt: skip
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
 _CASE_LINKS = frozenset(("in", "over", "for", "of", "to"))  # "charged in", "pleads guilty to"
+
+
+_POLITICAL_CUES = frozenset(
+    {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
+)
 
 
 class ContextRules(WeaponRules):
@@ -168,6 +173,16 @@ class ContextRules(WeaponRules):
             return None
         return cue
 
+    def _police_work(self, hit: _Hit) -> bool:
+        """An arrest or sentence with nothing political in the item ("Oxford scholar
+        jailed for rape"); a figure, an opponent, a protest, a motive, a foreigner or
+        a state that holds someone ("Iran arrests") makes it friction."""
+        if not _POLITICAL_CUES.isdisjoint(self.tagged):
+            return False
+        if any(actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors):
+            return False
+        return self.actor_before(hit) is None
+
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
         """The level a word has in its sentence, before modifiers."""
         entry, tags = hit[2], hit[2].tags
@@ -238,6 +253,14 @@ class ContextRules(WeaponRules):
             and self.near(hit, "foreigners", 3) is None
         ):  # "court jails ex-bank executive over money laundering": ordinary justice
             return 0, f"'{self.text(hit)}' for a crime ('{self.text(cue)}'): ordinary justice"
+        if "custody" in tags and self._police_work(hit):
+            return 0, f"'{self.text(hit)}' with no opponent, figure, protest or state: police work"
+        if (
+            "rulable" in tags
+            and (court := self.near(hit, "court", 3, after=False)) is not None
+            and not self.actors_between(court, hit)
+        ):  # "US judge blocks asylum ban", "Supreme Court rejects bid": the law at work
+            return 0, f"'{self.text(hit)}' ruled by '{self.text(court)}': the law at work"
         if (
             "disaster_sense" in tags
             and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None

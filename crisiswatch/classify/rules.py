@@ -58,7 +58,7 @@ SOUGHT_TAGS = frozenset(
     | {"dispute_word", "captives", "truce_word", "vice", "animals", "armed_group"}
     | {"diplomats", "expellees", "conflict_word", "tractors", "past_war", "theft"}
     | {"assault", "slaying", "police_report", "private_person", "public_figure"}
-    | {"nature_force", "stakes"}
+    | {"nature_force", "stakes", "political", "coup"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -90,7 +90,7 @@ _NEEDS: dict[str, frozenset[str]] = {
 }
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury", "arguable"}
-    | {"state_act", "front_line"}
+    | {"state_act", "front_line", "custody", "rulable"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -100,6 +100,8 @@ _CONTEXT_TAGS = frozenset(
         "civil_sense",
         "atrocity",
         "court",
+        "custody",
+        "rulable",
         "war_on",
         "state_measure",
         "capability",
