@@ -14,6 +14,7 @@ from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.story import _POLICE, StoryRules
 
 # A cyber crime is policing only when the police act ("cyber gang taken down").
+_DOER_LINKS = frozenset(("that", "which", "has", "have", "had"))
 _POLICING = re.compile(r" (?:police|law enforcement|taken down|arrested|europol|fbi|sentenced) ")
 
 
@@ -108,9 +109,10 @@ class CivilRules(StoryRules):
         if "combat" in tags and (cue := self.near(hit, "disaster", 8, after=False)) is not None:
             return cue
         if "force" in tags and (cue := self.near(hit, "nature_force", 1, after=False)):
-            # right before, or through "that": "thunderstorms that struck"
+            # right before, or through "that" or a tense: "thunderstorms that struck",
+            # "a tropical storm has struck"
             between = self.joined[cue[1] : hit[0]].split()
-            return cue if not between or between[0] in ("that", "which") else None
+            return cue if not between or between[0] in _DOER_LINKS else None
         if "force" in tags and self.joined.startswith(" by ", hit[1]):
             # the doer after "by": "pummeled by the pandemic", "battered by storms"
             return self.near(hit, "disaster", 2, before=False)
