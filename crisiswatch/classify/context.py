@@ -50,7 +50,7 @@ _TROOPS = frozenset(
      "brigades", "battalion", "battalions", "units", "warships", "carrier", "carriers")
 )  # fmt: skip
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
-_CASE_LINKS = frozenset(("in", "over", "for", "of", "to"))  # "charged in", "pleads guilty to"
+_CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged in", "probe into"
 
 
 _POLITICAL_CUES = frozenset(
