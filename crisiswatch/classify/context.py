@@ -214,6 +214,9 @@ class ContextRules(WeaponRules):
             if actor is None:
                 return None, ""
             return 1, f"{actor.text} {self.text(hit)}: a state's measure, friction"
+        if "hardware" in tags and not self.actors:
+            # "Tom Cruise flies a fighter jet", "a squid mistook the camera's arms": no rival
+            return 0, f"'{self.text(hit)}' with no country named: no rival to show it to"
         if ("munition" in tags or "hardware" in tags) and (
             cue := self.near(hit, "purchase")
         ) is not None:  # "Poland signs deal for 180 more K2 tanks": procurement
