@@ -214,8 +214,8 @@ class ContextRules(WeaponRules):
             if actor is None:
                 return None, ""
             return 1, f"{actor.text} {self.text(hit)}: a state's measure, friction"
-        if "hardware" in tags and not self.actors:
-            # "Tom Cruise flies a fighter jet", "a squid mistook the camera's arms": no rival
+        if "needs_rival" in tags and not self.actors:
+            # "Tom Cruise flies a fighter jet", "bank issues warning over debts": no rival
             return 0, f"'{self.text(hit)}' with no country named: no rival to show it to"
         if ("munition" in tags or "hardware" in tags) and (
             cue := self.near(hit, "purchase")
@@ -256,7 +256,7 @@ class ContextRules(WeaponRules):
             and self.near(hit, "foreigners", 3) is None
         ):  # "court jails ex-bank executive over money laundering": ordinary justice
             return 0, f"'{self.text(hit)}' for a crime ('{self.text(cue)}'): ordinary justice"
-        if "custody" in tags and self._police_work(hit):
+        if "legal" in tags and self._police_work(hit):
             return 0, f"'{self.text(hit)}' with no opponent, figure, protest or state: police work"
         if (
             "rulable" in tags

@@ -90,7 +90,7 @@ _NEEDS: dict[str, frozenset[str]] = {
 }
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury", "arguable"}
-    | {"state_act", "front_line", "custody", "rulable", "hardware"}
+    | {"state_act", "front_line", "legal", "rulable", "needs_rival"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -100,8 +100,9 @@ _CONTEXT_TAGS = frozenset(
         "civil_sense",
         "atrocity",
         "court",
-        "custody",
+        "legal",
         "rulable",
+        "needs_rival",
         "war_on",
         "state_measure",
         "capability",
