@@ -53,6 +53,8 @@ _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count som
 _CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged in", "probe into"
 
 
+# What arms a battle when no country is named ("rebels and soldiers battle")
+_ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 _POLITICAL_CUES = frozenset(
     {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
 )
@@ -214,7 +216,11 @@ class ContextRules(WeaponRules):
             if actor is None:
                 return None, ""
             return 1, f"{actor.text} {self.text(hit)}: a state's measure, friction"
-        if "needs_rival" in tags and not self.actors:
+        if (
+            "needs_rival" in tags
+            and not self.actors
+            and ("combat" not in tags or _ARMED_SIDE.isdisjoint(self.tagged))
+        ):
             # "Tom Cruise flies a fighter jet", "bank issues warning over debts": no rival
             return 0, f"'{self.text(hit)}' with no country named: no rival to show it to"
         if ("munition" in tags or "hardware" in tags) and (
