@@ -13,8 +13,10 @@ import re
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.story import _POLICE, StoryRules
 
-# A cyber crime is policing only when the police act ("cyber gang taken down").
+# Words that may stand between a force of nature and its act: "storms that struck",
+# "a tropical storm has struck".
 _DOER_LINKS = frozenset(("that", "which", "has", "have", "had"))
+# A cyber crime is policing only when the police act ("cyber gang taken down").
 _POLICING = re.compile(r" (?:police|law enforcement|taken down|arrested|europol|fbi|sentenced) ")
 
 

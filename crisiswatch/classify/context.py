@@ -52,9 +52,9 @@ _TROOPS = frozenset(
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
 _CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged in", "probe into"
 
-
-# What arms a battle when no country is named ("rebels and soldiers battle")
+# What arms a battle when no country is named ("rebels and soldiers battle").
 _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
+# What makes an arrest, a sentence or an allegation politics rather than police work.
 _POLITICAL_CUES = frozenset(
     {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
 )
