@@ -128,6 +128,7 @@ _CODE = (
     "civil.py",
     "namedactors.py",
     "weapons.py",
+    "justice.py",
     "scope.py",
     "quotes.py",
     "rules.py",

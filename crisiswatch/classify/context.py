@@ -5,19 +5,19 @@ wars, a state's measures; history, fiction and crime are in `story.py`, civilian
 readings (accidents, animals, policing, labour strikes) in `civil.py`, the countries
 named around a word (named wars, places taken, leaders judged) in `namedactors.py`,
 weapons and how far force reaches (tests, salvos, exercises, nuclear sites) in
-`weapons.py`: its bases. The rules are methods of `ContextRules`, which
-`judge.ItemJudge` extends: they read the item's hits and positions through the
-helpers of `itemtext.ItemText` (`near`, `text`, `add`, `ends_between`). The word
-lists they use are in `data/levels.toml`; the few closed-class words they need are
-below.
+`weapons.py`, courts, arrests and allegations in `justice.py`: its bases. The rules
+are methods of `ContextRules`, which `judge.ItemJudge` extends: they read the item's
+hits and positions through the helpers of `itemtext.ItemText` (`near`, `text`, `add`,
+`ends_between`). The word lists they use are in `data/levels.toml`; the few
+closed-class words they need are below.
 """
 
 from __future__ import annotations
 
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.story import _POLICE, _POLITICAL_ACTORS, _at_work
-from crisiswatch.classify.weapons import WeaponRules
+from crisiswatch.classify.justice import JusticeRules
+from crisiswatch.classify.story import _POLICE, _at_work
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
 _GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"
@@ -50,17 +50,12 @@ _TROOPS = frozenset(
      "brigades", "battalion", "battalions", "units", "warships", "carrier", "carriers")
 )  # fmt: skip
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
-_CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged in", "probe into"
 
 # What arms a battle when no country is named ("rebels and soldiers battle").
 _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
-# What makes an arrest, a sentence or an allegation politics rather than police work.
-_POLITICAL_CUES = frozenset(
-    {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
-)
 
 
-class ContextRules(WeaponRules):
+class ContextRules(JusticeRules):
     """The context half of `ItemJudge`; it keeps no state of its own (the state it
     reads is that of `itemtext.ItemText`)."""
 
@@ -150,23 +145,6 @@ class ContextRules(WeaponRules):
         lead = self.joined[hit[1] : cue[0]].split()
         return cue if lead and lead[0] in _DURING else None
 
-    def _judged(self, hit: _Hit) -> _Hit | None:
-        """The court word whose case the act is: "charged in the killings of", "convicted
-        over a bombing" (a court word, then "in/over/for/of" at most two words before)."""
-        court = self.near(hit, "court", 6, after=False)
-        if court is None:
-            return None
-        for actor in self.actors:  # "convicts Russian agents of arson": a state's agents
-            if court[1] <= self.joined_start(actor) < hit[0]:
-                return None
-        lead = self.joined[court[0] : hit[0]].split()
-        for back, word in enumerate(reversed(lead[-3:])):
-            if word in _CASE_LINKS:
-                return court
-            if back >= 2:
-                break
-        return None
-
     def _armed_cue(self, hit: _Hit) -> _Hit | None:
         """A military cue in the sentence that makes a "strike" armed; a killing the
         strike is held over is the grievance ("a strike over the killing of a nurse")."""
@@ -174,16 +152,6 @@ class ContextRules(WeaponRules):
         if cue is not None and "casualty" in cue[2].tags and self._grievance(hit, cue):
             return None
         return cue
-
-    def _police_work(self, hit: _Hit) -> bool:
-        """An arrest or sentence with nothing political in the item ("Oxford scholar
-        jailed for rape"); a figure, an opponent, a protest, a motive, a foreigner or
-        a state that holds someone ("Iran arrests") makes it friction."""
-        if not _POLITICAL_CUES.isdisjoint(self.tagged):
-            return False
-        if any(actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors):
-            return False
-        return self.actor_before(hit) is None
 
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
         """The level a word has in its sentence, before modifiers."""
@@ -196,21 +164,8 @@ class ContextRules(WeaponRules):
         ):
             told = "" if cue[0] == hit[0] else f" ('{self.text(cue)}')"
             return 0, f"'{self.text(hit)}' in a crime story{told}: no armed group, war or motive"
-        if (
-            "agent" in tags
-            and "court" in self.tagged
-            and (cue := self.near(hit, "court", 2, before=False)) is not None
-            and not self.actors_between(hit, cue)
-        ):  # "Gunman pleads guilty to three killings", "Bomber jailed for life": the accused
-            self.add(cue, "modifier", "justice", "a court case: the violence it judges is past")
-            return (
-                0,
-                f"'{self.text(hit)}' is the one on trial ('{self.text(cue)}'), not news of an act",
-            )
-        if "force" in tags and "court" in self.tagged and (cue := self._judged(hit)) is not None:
-            # "indicted on hate crime charges in attacks on 7 women", "charged over bombing"
-            self.add(cue, "modifier", "justice", "a court case: the violence it judges is past")
-            return 0, f"'{self.text(hit)}' is what the court case is about, not news of it"
+        if "court" in self.tagged and (tried := self.trial_level(hit)) is not None:
+            return tried
         if "state_measure" in tags:  # "US tariffs", "China's tariffs": one state against others
             actor = self.actor_before(hit)
             if actor is None:
@@ -243,33 +198,8 @@ class ContextRules(WeaponRules):
         if "war_on" in tags and not self.state_after(hit):
             # "declares war on airport fees": a campaign against a thing, not a state
             return 0, f"'{self.text(hit)}' a thing, not a state: a figure of speech"
-        if "coup" in tags and (cue := self.near(hit, "court")) is not None:
-            # "sentenced to 27 years over coup plot": the coup is the case, not news
-            return 0, f"'{self.text(hit)}' before a court ('{self.text(cue)}'): a past coup"
-        if "atrocity" in tags and (cue := self.near(hit, "court")) is not None:
-            # "court jails ex-officers over killings", "war crimes conviction upheld"
-            self.add(cue, "modifier", "justice", "a court case: the violence it judges is past")
-            return 0, f"'{self.text(hit)}' before a court: justice, not fighting"
-        if (
-            "court" in tags
-            and (cue := self.near(hit, "atrocity")) is not None
-            and self.near(hit, "foreigners", 3) is None
-        ):
-            return 0, f"'{self.text(hit)}' for past violence ('{self.text(cue)}'): justice"
-        if (
-            "court" in tags
-            and (cue := self.near(hit, "crime") or self._crime_in_item()) is not None
-            and self.near(hit, "foreigners", 3) is None
-        ):  # "court jails ex-bank executive over money laundering": ordinary justice
-            return 0, f"'{self.text(hit)}' for a crime ('{self.text(cue)}'): ordinary justice"
-        if "legal" in tags and self._police_work(hit):
-            return 0, f"'{self.text(hit)}' with no opponent, figure, protest or state: police work"
-        if (
-            "rulable" in tags
-            and (court := self.near(hit, "court", 3, after=False)) is not None
-            and not self.actors_between(court, hit)
-        ):  # "US judge blocks asylum ban", "Supreme Court rejects bid": the law at work
-            return 0, f"'{self.text(hit)}' ruled by '{self.text(court)}': the law at work"
+        if (judged := self.court_level(hit)) is not None:
+            return judged
         if (
             "disaster_sense" in tags
             and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None

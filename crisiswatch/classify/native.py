@@ -27,6 +27,7 @@ SOURCES = (
     "civil.py",
     "namedactors.py",
     "weapons.py",
+    "justice.py",
     "context.py",
     "scope.py",
     "judge.py",

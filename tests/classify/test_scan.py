@@ -92,13 +92,7 @@ def test_fast_classification_equals_the_dataclass() -> None:
 def test_every_tag_the_engine_looks_for_is_indexed() -> None:
     """`near` skips its check at run time; this reads every literal tag in the engine."""
     engine = HERE.parents[1] / "crisiswatch" / "classify"
-    source = "".join(
-        (engine / n).read_text()
-        for n in (
-            "levels.py", "judge.py", "scope.py", "context.py", "weapons.py", "namedactors.py",
-            "civil.py", "story.py",
-        )
-    )  # fmt: skip
+    source = "".join(path.read_text() for path in sorted(engine.glob("*.py")))
     asked = set(re.findall(r"near\([^,()]+, \"(\w+)\"", source))
     asked |= set(re.findall(r"tagged\.get\(\"(\w+)\"", source))
     assert asked and asked <= SOUGHT_TAGS, asked - SOUGHT_TAGS

@@ -1,0 +1,107 @@
+"""Court and police rules of the level engine: acts a court case is about, and
+arrests, sentences and allegations that are police work rather than politics.
+
+"Gunman pleads guilty to three killings" reports a trial, not a shooting; "scholar
+jailed for rape" is justice, "Kremlin critic jailed" is friction; "US judge blocks
+asylum ban" is the law at work. `context.ContextRules` extends `JusticeRules` and
+calls `trial_level` and `court_level` at their places in its order of rules.
+"""
+
+from __future__ import annotations
+
+from crisiswatch.classify.itemtext import _Hit
+from crisiswatch.classify.story import _POLITICAL_ACTORS
+from crisiswatch.classify.weapons import WeaponRules
+
+_CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged in", "probe into"
+# What makes an arrest, a sentence or an allegation politics rather than police work.
+_POLITICAL_CUES = frozenset(
+    {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
+)
+_PAST_CASE = "a court case: the violence it judges is past"
+
+
+class JusticeRules(WeaponRules):
+    """Rules for courts, trials, arrests and allegations (see the module docstring)."""
+
+    def trial_level(self, hit: _Hit) -> tuple[int, str] | None:
+        """An act that a court word next to it makes the subject of a case, or None.
+
+        Only called with a court word in the item.
+        """
+        tags = hit[2].tags
+        if (
+            "agent" in tags
+            and (cue := self.near(hit, "court", 2, before=False)) is not None
+            and not self.actors_between(hit, cue)
+        ):  # "Gunman pleads guilty to three killings", "Bomber jailed for life": the accused
+            self.add(cue, "modifier", "justice", _PAST_CASE)
+            return (
+                0,
+                f"'{self.text(hit)}' is the one on trial ('{self.text(cue)}'), not news of an act",
+            )
+        if "force" in tags and (cue := self._judged(hit)) is not None:
+            # "indicted on hate crime charges in attacks on 7 women", "charged over bombing"
+            self.add(cue, "modifier", "justice", _PAST_CASE)
+            return 0, f"'{self.text(hit)}' is what the court case is about, not news of it"
+        return None
+
+    def court_level(self, hit: _Hit) -> tuple[int, str] | None:
+        """A coup or atrocity before a court, a court word over a crime, an arrest with
+        no political side, a ruling that blocks or rejects; None if none of these."""
+        tags = hit[2].tags
+        if "coup" in tags and (cue := self.near(hit, "court")) is not None:
+            # "sentenced to 27 years over coup plot": the coup is the case, not news
+            return 0, f"'{self.text(hit)}' before a court ('{self.text(cue)}'): a past coup"
+        if "atrocity" in tags and (cue := self.near(hit, "court")) is not None:
+            # "court jails ex-officers over killings", "war crimes conviction upheld"
+            self.add(cue, "modifier", "justice", _PAST_CASE)
+            return 0, f"'{self.text(hit)}' before a court: justice, not fighting"
+        if (
+            "court" in tags
+            and (cue := self.near(hit, "atrocity")) is not None
+            and self.near(hit, "foreigners", 3) is None
+        ):
+            return 0, f"'{self.text(hit)}' for past violence ('{self.text(cue)}'): justice"
+        if (
+            "court" in tags
+            and (cue := self.near(hit, "crime") or self._crime_in_item()) is not None
+            and self.near(hit, "foreigners", 3) is None
+        ):  # "court jails ex-bank executive over money laundering": ordinary justice
+            return 0, f"'{self.text(hit)}' for a crime ('{self.text(cue)}'): ordinary justice"
+        if "legal" in tags and self._police_work(hit):
+            return 0, f"'{self.text(hit)}' with no opponent, figure, protest or state: police work"
+        if (
+            "rulable" in tags
+            and (court := self.near(hit, "court", 3, after=False)) is not None
+            and not self.actors_between(court, hit)
+        ):  # "US judge blocks asylum ban", "Supreme Court rejects bid": the law at work
+            return 0, f"'{self.text(hit)}' ruled by '{self.text(court)}': the law at work"
+        return None
+
+    def _judged(self, hit: _Hit) -> _Hit | None:
+        """The court word whose case the act is: "charged in the killings of", "convicted
+        over a bombing" (a court word, then "in/over/for/of" at most two words before)."""
+        court = self.near(hit, "court", 6, after=False)
+        if court is None:
+            return None
+        for actor in self.actors:  # "convicts Russian agents of arson": a state's agents
+            if court[1] <= self.joined_start(actor) < hit[0]:
+                return None
+        lead = self.joined[court[0] : hit[0]].split()
+        for back, word in enumerate(reversed(lead[-3:])):
+            if word in _CASE_LINKS:
+                return court
+            if back >= 2:
+                break
+        return None
+
+    def _police_work(self, hit: _Hit) -> bool:
+        """An arrest or sentence with nothing political in the item ("Oxford scholar
+        jailed for rape"); a figure, an opponent, a protest, a motive, a foreigner or
+        a state that holds someone ("Iran arrests") makes it friction."""
+        if not _POLITICAL_CUES.isdisjoint(self.tagged):
+            return False
+        if any(actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors):
+            return False
+        return self.actor_before(hit) is None
