@@ -19,6 +19,10 @@ _POLITICAL_CUES = frozenset(
     {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
 )
 _PAST_CASE = "a court case: the violence it judges is past"
+# Offices a state acts through, named after it: "Senegal's PM accuses" (not its police).
+_OFFICES = frozenset(
+    ("pm", "president", "premier", "leader", "government", "ministry", "minister", "king")
+)
 
 
 class JusticeRules(WeaponRules):
@@ -98,10 +102,25 @@ class JusticeRules(WeaponRules):
 
     def _police_work(self, hit: _Hit) -> bool:
         """An arrest or sentence with nothing political in the item ("Oxford scholar
-        jailed for rape"); a figure, an opponent, a protest, a motive, a foreigner or
-        a state that holds someone ("Iran arrests") makes it friction."""
+        jailed for rape", "chef accused of harassment"); a figure, an opponent, a
+        protest, a motive, a foreigner, a state that acts ("Iran arrests") or, for an
+        accusation, two countries make it friction."""
         if not _POLITICAL_CUES.isdisjoint(self.tagged):
             return False
         if any(actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors):
             return False
-        return self.actor_before(hit) is None
+        if "between_states" in hit[2].tags and len({a.value for a in self.actors}) > 1:
+            return False  # "Serbia and Kosovo trade accusations"
+        return not self._state_acts(hit)
+
+    def _state_acts(self, hit: _Hit) -> bool:
+        """Is a state, or a state's office, the doer right before the act ("Iran arrests",
+        "Senegal's PM accuses")?"""
+        if self.actor_before(hit) is not None:
+            return True
+        lead = self.joined[max(0, hit[0] - 16) : hit[0]]
+        words = lead.split()
+        if not words or words[-1] not in _OFFICES:
+            return False
+        start = hit[0] - len(lead) + lead.rindex(words[-1])
+        return self.actor_before((start, start + len(words[-1]), hit[2])) is not None
