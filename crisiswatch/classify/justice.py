@@ -92,6 +92,10 @@ class JusticeRules(WeaponRules):
         for actor in self.actors:  # "convicts Russian agents of arson": a state's agents
             if court[1] <= self.joined_start(actor) < hit[0]:
                 return None
+        if self.text(court).split()[-1] in _CASE_LINKS and (
+            len(self.joined[court[1] : hit[0]].split()) <= 4
+        ):  # "charged in George Floyd's killing": the court phrase ends with the link
+            return court
         lead = self.joined[court[0] : hit[0]].split()
         for back, word in enumerate(reversed(lead[-3:])):
             if word in _CASE_LINKS:
