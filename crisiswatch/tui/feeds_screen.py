@@ -30,13 +30,14 @@ class FeedsScreen(DashScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" Feeds", style="bold"), id="feeds-title")
-        yield DataTable(id="feeds", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="feeds", cursor_type="row", zebra_stripes=True)
+        for key in ("feed", "state", "last ok", "last try", "items", "problem"):
+            table.add_column(Text(key), key=key)
+        yield table
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key in ("feed", "state", "last ok", "last try", "items", "problem"):
-            table.add_column(Text(key), key=key)
+        # Only a worker starts here: the app may be closing before this screen mounts.
         self.load()
 
     def data_changed(self) -> None:

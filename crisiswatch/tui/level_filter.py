@@ -36,10 +36,10 @@ class LevelFilter(ModalScreen[int | None]):
             options.append(Option(label, id=str(level)))
         with Vertical(id="level-box"):
             yield Static(Text("Show items at level ≥", style="bold"))
-            yield OptionList(*options, id="levels")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).highlighted = self.current
+            levels = OptionList(*options, id="levels")
+            # set while composing: the app may close before this screen mounts
+            levels.highlighted = self.current
+            yield levels
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))

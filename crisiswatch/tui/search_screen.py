@@ -36,13 +36,18 @@ class SearchScreen(DashScreen):
     def compose(self) -> ComposeResult:
         yield Input(value=self.initial, placeholder="search all stored items", id="query")
         yield Static(Text("type words; every word must match", style="dim"), id="search-status")
-        yield PagedTable(id="results", sortable=False)
+        results = PagedTable(id="results", sortable=False)
+        results.fetching = bool(self.initial)  # its first page is on its way
+        yield results
         yield KeyBar()
 
+    AUTO_FOCUS = "#query"
+
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        # Only a worker starts here: the app may be closing before this screen mounts.
         if self.initial:
-            self.start(self.initial)
+            self.query_text = self.initial
+            self.fetch(self.initial, 0)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.value == self.query_text:

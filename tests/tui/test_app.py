@@ -115,6 +115,27 @@ async def test_quitting_as_a_country_screen_opens_is_clean(
         assert app.return_code in (0, None)
 
 
+@pytest.mark.parametrize(
+    ("action", "screen"),
+    [
+        ("action_level", LevelFilter),
+        ("action_feeds", FeedsScreen),
+        ("action_search", SearchScreen),
+        ("action_help", HelpScreen),
+    ],
+)
+async def test_quitting_as_any_screen_opens_is_clean(
+    config: Config, action: str, screen: type
+) -> None:
+    """The same race for the screens a key opens: the app closes as the screen mounts."""
+    for _ in range(10):  # the level filter lost every time before its fix
+        app = make_app(config)
+        async with app.run_test(size=(120, 40)):
+            getattr(app, action)()
+            assert isinstance(app.screen, screen)
+        assert app.return_code in (0, None)
+
+
 async def test_double_click_zooms(config: Config) -> None:
     app = make_app(config)
     async with app.run_test(size=(120, 40)) as pilot:
