@@ -56,7 +56,7 @@ class JusticeRules(WeaponRules):
         tags = hit[2].tags
         if "coup" in tags and (cue := self.near(hit, "court")) is not None:
             # "sentenced to 27 years over coup plot": the coup is the case, not news
-            return 0, f"'{self.text(hit)}' before a court ('{self.text(cue)}'): a past coup"
+            return 0, f"'{self.text(hit)}' before a court ('{self.text(cue)}'): the case, not news"
         if "atrocity" in tags and (cue := self.near(hit, "court")) is not None:
             # "court jails ex-officers over killings", "war crimes conviction upheld"
             self.add(cue, "modifier", "justice", _PAST_CASE)
