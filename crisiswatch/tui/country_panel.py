@@ -45,12 +45,18 @@ class CountryPanel(Widget, can_focus=True):
         self.border_title = Text(code)
 
     def compose(self) -> ComposeResult:
+        # Kept, not queried: an app that closes as the panel mounts (quitting during
+        # start-up) may already have taken the children out of the DOM.
+        self._badge_box = Static(Text(" … "), classes="badge")
+        self._spark = Sparkline([0.0] * 24, classes="spark")
+        self._headlines = Static(Text("loading…", style="dim"), classes="headlines")
+        self._note = Static("", classes="note")
         with Horizontal(classes="panel-top"):
-            yield Static(Text(" … "), classes="badge")
-            yield Sparkline([0.0] * 24, classes="spark")
+            yield self._badge_box
+            yield self._spark
             yield Static(Text(" 24h", style="dim"), classes="span")
-        yield Static(Text("loading…", style="dim"), classes="headlines")
-        yield Static("", classes="note")
+        yield self._headlines
+        yield self._note
 
     def on_mount(self) -> None:
         self._ready = True
@@ -81,15 +87,15 @@ class CountryPanel(Widget, can_focus=True):
             # The badge is sized by its text: a layout only when its width changes.
             width_changed = self._badge is None or badge.cell_len != self._badge.cell_len
             self._badge = badge
-            self.query_one(".badge", Static).update(badge, layout=width_changed)
-        spark = self.query_one(".spark", Sparkline)
+            self._badge_box.update(badge, layout=width_changed)
+        spark = self._spark
         if list(spark.data or []) != panel.spark:
             spark.data = panel.spark
         self.render_headlines(now)
         problem = panel.coverage_problem
         if problem != self._problem:
             self._problem = problem
-            note = self.query_one(".note", Static)
+            note = self._note
             note.update(Text(f"⚠ {problem}", style="bold yellow3") if problem else "", layout=False)
             if note.display != (problem is not None):
                 note.display = problem is not None  # this one is a layout
@@ -98,7 +104,7 @@ class CountryPanel(Widget, can_focus=True):
         """Only the time-ago column changes as the clock runs: no I/O needed."""
         if self.data is None or not self._ready:
             return
-        box = self.query_one(".headlines", Static)
+        box = self._headlines
         if not self.data.headlines:
             box.update(Text("no items", style="dim"), layout=False)
             return
