@@ -146,10 +146,14 @@ class ItemText:
 
     def actor_before(self, hit: _Hit) -> Evidence | None:
         """The country named right before the hit ("Israeli fire", "Russia's shelling")."""
-        if hit[0] < self.offset:
-            field, text, start = "title", self.title, hit[0] - 1
+        return self.actor_ending_at(hit[0])
+
+    def actor_ending_at(self, pos: int) -> Evidence | None:
+        """The country named right before a position of the joined text."""
+        if pos < self.offset:
+            field, text, start = "title", self.title, pos - 1
         else:
-            field, text, start = "summary", self.summary, hit[0] - self.offset
+            field, text, start = "summary", self.summary, pos - self.offset
         for actor in self.actors:
             if (
                 actor.field == field

@@ -126,5 +126,5 @@ class JusticeRules(WeaponRules):
         words = lead.split()
         if not words or words[-1] not in _OFFICES:
             return False
-        start = hit[0] - len(lead) + lead.rindex(words[-1])
-        return self.actor_before((start, start + len(words[-1]), hit[2])) is not None
+        office = hit[0] - len(lead) + lead.rindex(words[-1])
+        return self.actor_ending_at(office) is not None

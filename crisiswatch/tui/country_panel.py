@@ -43,14 +43,14 @@ class CountryPanel(Widget, can_focus=True):
         self._titles: tuple[str, int] | None = None
         self._problem: str | None = ""  # "" until drawn once
         self.border_title = Text(code)
-
-    def compose(self) -> ComposeResult:
         # Kept, not queried: an app that closes as the panel mounts (quitting during
         # start-up) may already have taken the children out of the DOM.
         self._badge_box = Static(Text(" … "), classes="badge")
         self._spark = Sparkline([0.0] * 24, classes="spark")
         self._headlines = Static(Text("loading…", style="dim"), classes="headlines")
         self._note = Static("", classes="note")
+
+    def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-top"):
             yield self._badge_box
             yield self._spark
