@@ -61,49 +61,51 @@ class CountryScreen(DashScreen):
         self.code = code
         self.min_level = min_level
         self.window = DEFAULT_WINDOW
-        self.prefetched = prefetched
         self.data: CountryData | None = None
         self.generation = 0  # bumps on every filter change; stale pages are dropped
-
-    def compose(self) -> ComposeResult:
-        """With a prefetched first page the screen is built already filled.
-
-        Filling it after mounting cost a second layout and a second full paint
-        (the title, the co-actor list and the sources all change height).
-        """
-        data, items = self.prefetched if self.prefetched is not None else (None, None)
-        self.prefetched = None
+        # A prefetched first page builds the screen already filled: filling it after
+        # mounting cost a second layout and a second full paint (the title, the
+        # co-actor list and the sources all change height).
+        data, items = prefetched if prefetched is not None else (None, None)
         if data is not None:
             self.data = data
             self.generation += 1
         first = (items, self.dash.now(), PAGE) if items is not None else None
-        yield Static(
+        # The children are kept, not queried: a worker may answer, or the screen
+        # mount, after a closing app has already taken them out of the DOM.
+        self._title_box = Static(
             self._title(len(items or ()), items is None or len(items) >= PAGE), id="country-title"
         )
+        self._table = PagedTable(id="items", initial=first, width_hint=self.app.size.width - SIDE)
+        self._table.fetching = first is None  # the first page is on its way
+        self._co_actors = OptionList(*self._co_actor_options(data), id="co-actors")
+        # Built with options, an OptionList highlights the first; this one shows
+        # no highlight until it has the focus, as when filled later.
+        self._co_actors.highlighted = None
+        self._spark_day = Sparkline(data.panel.spark if data else [0.0] * 24, id="spark-day")
+        self._spark_week = Sparkline(data.week if data else [0.0] * 168, id="spark-week")
+        self._sources_box = Static(self._sources(data) if data else "", id="sources")
+
+    def compose(self) -> ComposeResult:
+        yield self._title_box
         with Horizontal(id="country-body"):
-            table = PagedTable(id="items", initial=first, width_hint=self.app.size.width - SIDE)
-            table.fetching = first is None  # the first page is on its way
-            yield table
+            yield self._table
             with Vertical(id="side"):
                 yield Static(Text("In conflict with", style="bold underline"))
-                co_actors = OptionList(*self._co_actor_options(data), id="co-actors")
-                # Built with options, an OptionList highlights the first; this one
-                # shows no highlight until it has the focus, as when filled later.
-                co_actors.highlighted = None
-                yield co_actors
+                yield self._co_actors
                 yield Static(Text("Timeline", style="bold underline"), classes="side-head")
                 yield Static(Text("last 24 h", style="dim"))
-                yield Sparkline(data.panel.spark if data else [0.0] * 24, id="spark-day")
+                yield self._spark_day
                 yield Static(Text("last 7 days", style="dim"))
-                yield Sparkline(data.week if data else [0.0] * 168, id="spark-week")
-                yield Static(self._sources(data) if data else "", id="sources")
+                yield self._spark_week
+                yield self._sources_box
         yield KeyBar()
 
     AUTO_FOCUS = "#items"
 
     def on_mount(self) -> None:
-        # Only workers start here: the app may be closing and have taken the
-        # children away before this runs (a screen opened just before quitting).
+        # Only workers start here: the app may be closing (a screen opened just
+        # before quitting).
         if self.data is None:
             self._load_first()
 
@@ -115,9 +117,8 @@ class CountryScreen(DashScreen):
     def reload(self) -> None:
         """Filters changed: start the table again from the newest page."""
         self.generation += 1
-        table = self.query_one(PagedTable)
-        table.clear_items()
-        table.fetching = True
+        self._table.clear_items()
+        self._table.fetching = True
         self._load_first()
 
     def _load_first(self) -> None:
@@ -152,25 +153,25 @@ class CountryScreen(DashScreen):
     def _show_page(self, generation: int, items: list[StoredItem]) -> None:
         if generation != self.generation:
             return
-        self.query_one(PagedTable).add_items(items, self.dash.now(), page_size=PAGE)
+        self._table.add_items(items, self.dash.now(), page_size=PAGE)
         self._update_title()
 
     def _merge(self, generation: int, items: list[StoredItem]) -> None:
         if generation == self.generation:
-            self.query_one(PagedTable).merge_new(items, self.dash.now())
+            self._table.merge_new(items, self.dash.now())
             self._update_title()
 
     def _show_meta(self, data: CountryData) -> None:
         self.data = data
-        self.query_one("#spark-day", Sparkline).data = data.panel.spark
-        self.query_one("#spark-week", Sparkline).data = data.week
-        co = self.query_one("#co-actors", OptionList)
+        self._spark_day.data = data.panel.spark
+        self._spark_week.data = data.week
+        co = self._co_actors
         keep = co.highlighted
         co.clear_options()
         co.add_options(self._co_actor_options(data))
         if data.co_actors and keep is not None:
             co.highlighted = min(keep, co.option_count - 1)
-        self.query_one("#sources", Static).update(self._sources(data))
+        self._sources_box.update(self._sources(data))
         self._update_title()
 
     @staticmethod
@@ -197,10 +198,7 @@ class CountryScreen(DashScreen):
         return sources
 
     def _update_title(self) -> None:
-        table = self.query_one(PagedTable)
-        self.query_one("#country-title", Static).update(
-            self._title(table.row_count, not table.exhausted)
-        )
+        self._title_box.update(self._title(self._table.row_count, not self._table.exhausted))
 
     def _title(self, rows: int, more: bool) -> Text:
         title = Text.assemble(" ", (self.code, "bold"), " ", (country_name(self.code), "bold"))
@@ -216,7 +214,7 @@ class CountryScreen(DashScreen):
     # -- actions ---------------------------------------------------------------------
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        item = self.query_one(PagedTable).items.get(str(event.row_key.value))
+        item = self._table.items.get(str(event.row_key.value))
         if item is not None:
             self.app.push_screen(ItemScreen(item))
 
@@ -250,6 +248,6 @@ class CountryScreen(DashScreen):
         self.dash.unwatch_country(self.code)
 
     def action_open_link(self) -> None:
-        item = self.query_one(PagedTable).highlighted_item()
+        item = self._table.highlighted_item()
         if item is not None:
             self.dash.open_link(item.url)

@@ -28,12 +28,17 @@ def _state(h: FeedHealth) -> Text:
 class FeedsScreen(DashScreen):
     BINDINGS: ClassVar = [Binding("escape", "app.pop_screen", "back")]
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text(" Feeds", style="bold"), id="feeds-title")
-        table: DataTable[Text] = DataTable(id="feeds", cursor_type="row", zebra_stripes=True)
+    def __init__(self) -> None:
+        super().__init__()
+        # Kept, not queried: the worker may answer after a closing app took them away.
+        self._title = Static(Text(" Feeds", style="bold"), id="feeds-title")
+        self._table: DataTable[Text] = DataTable(id="feeds", cursor_type="row", zebra_stripes=True)
         for key in ("feed", "state", "last ok", "last try", "items", "problem"):
-            table.add_column(Text(key), key=key)
-        yield table
+            self._table.add_column(Text(key), key=key)
+
+    def compose(self) -> ComposeResult:
+        yield self._title
+        yield self._table
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -49,7 +54,7 @@ class FeedsScreen(DashScreen):
         self.app.call_from_thread(self._show, health)
 
     def _show(self, health: list[FeedHealth]) -> None:
-        table = self.query_one(DataTable)
+        table = self._table
         keep = table.cursor_row
         table.clear()
         failing = 0
@@ -68,4 +73,4 @@ class FeedsScreen(DashScreen):
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)), animate=False)
         summary = Text.assemble((" Feeds", "bold"), f"  {len(health)} configured, ")
         summary.append(f"{failing} failing", style="bold red1" if failing else "green3")
-        self.query_one("#feeds-title", Static).update(summary)
+        self._title.update(summary)

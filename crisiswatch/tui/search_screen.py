@@ -32,13 +32,17 @@ class SearchScreen(DashScreen):
         self.initial = query
         self.query_text = ""
         self._debounce: Timer | None = None
+        # Kept, not queried: a search may answer after a closing app took them away.
+        self._status = Static(
+            Text("type words; every word must match", style="dim"), id="search-status"
+        )
+        self._results = PagedTable(id="results", sortable=False)
+        self._results.fetching = bool(query)  # its first page is on its way
 
     def compose(self) -> ComposeResult:
         yield Input(value=self.initial, placeholder="search all stored items", id="query")
-        yield Static(Text("type words; every word must match", style="dim"), id="search-status")
-        results = PagedTable(id="results", sortable=False)
-        results.fetching = bool(self.initial)  # its first page is on its way
-        yield results
+        yield self._status
+        yield self._results
         yield KeyBar()
 
     AUTO_FOCUS = "#query"
@@ -61,13 +65,12 @@ class SearchScreen(DashScreen):
             self._debounce.stop()
         if event.value != self.query_text:
             self.start(event.value)
-        self.query_one(PagedTable).focus()
+        self._results.focus()
 
     def start(self, text: str) -> None:
         self.query_text = text
-        table = self.query_one(PagedTable)
-        table.clear_items()
-        table.fetching = True
+        self._results.clear_items()
+        self._results.fetching = True
         self.fetch(text, 0)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -78,7 +81,7 @@ class SearchScreen(DashScreen):
     def _show(self, text: str, offset: int, items: list[StoredItem]) -> None:
         if text != self.query_text:
             return  # an older query answered late
-        table = self.query_one(PagedTable)
+        table = self._results
         table.add_items(items, self.dash.now(), page_size=PAGE)
         shown = table.row_count
         more = "" if table.exhausted else "+ (more load as you scroll)"
@@ -86,17 +89,17 @@ class SearchScreen(DashScreen):
         status = Text(label, style="dim")
         if text.strip():
             status.append(text, style="bold")  # what they typed, shown literally
-        self.query_one("#search-status", Static).update(status)
+        self._status.update(status)
 
     def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
         self.fetch(self.query_text, event.table.row_count)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        item = self.query_one(PagedTable).items.get(str(event.row_key.value))
+        item = self._results.items.get(str(event.row_key.value))
         if item is not None:
             self.app.push_screen(ItemScreen(item))
 
     def action_open_link(self) -> None:
-        item = self.query_one(PagedTable).highlighted_item()
+        item = self._results.highlighted_item()
         if item is not None:
             self.dash.open_link(item.url)

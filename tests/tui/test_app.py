@@ -13,8 +13,8 @@ from crisiswatch.config import Config
 from crisiswatch.store import Store
 from crisiswatch.tui import app as tui_app
 from crisiswatch.tui.country_panel import CountryPanel
-from crisiswatch.tui.country_screen import CountryScreen
-from crisiswatch.tui.data import WATCHLIST_KEY
+from crisiswatch.tui.country_screen import CountryScreen, first_page
+from crisiswatch.tui.data import WATCHLIST_KEY, load_country
 from crisiswatch.tui.feeds_screen import FeedsScreen
 from crisiswatch.tui.header import StatusHeader
 from crisiswatch.tui.help_screen import HelpScreen
@@ -143,6 +143,46 @@ async def test_quitting_as_any_screen_opens_is_clean(
             getattr(app, action)()
             assert isinstance(app.screen, screen)
         assert app.return_code in (0, None)
+
+
+async def test_screens_take_late_answers_after_their_children_are_gone(config: Config) -> None:
+    """A worker may answer while a closing app is taking a screen's children away.
+
+    The children are removed here by hand, then each screen's answer handlers run:
+    they must draw into the widgets they keep, never look them up.
+    """
+    app = make_app(config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        store = app.reader.store()
+        now = app.now()
+        await zoomed(pilot, "UKR")
+        country = app.screen
+        assert isinstance(country, CountryScreen)
+        await wait_for(pilot, lambda: country.data is not None)
+        await country.remove_children()
+        country._show_meta(load_country(store, "UKR", now))
+        country._show_page(country.generation, first_page(store, "UKR", now, min_level=0))
+        country._merge(country.generation, [])
+        app.pop_screen()
+
+        app.action_feeds()
+        feeds = app.screen
+        assert isinstance(feeds, FeedsScreen)
+        await pilot.pause()
+        await feeds.remove_children()
+        feeds._show(store.feed_health())
+        app.pop_screen()
+
+        app.action_search()
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        await pilot.pause()
+        await search.remove_children()
+        search.query_text = "missiles"
+        search._show("missiles", 0, store.search("missiles", limit=10))
+        assert search._results.row_count > 0
+    assert app.return_code in (0, None)
 
 
 async def test_double_click_zooms(config: Config) -> None:
