@@ -110,15 +110,22 @@ class CivilRules(StoryRules):
         tags = hit[2].tags
         if "combat" in tags and (cue := self.near(hit, "disaster", 8, after=False)) is not None:
             return cue
-        if "force" in tags and (cue := self.near(hit, "nature_force", 1, after=False)):
-            # right before, or through "that" or a tense: "thunderstorms that struck",
-            # "a tropical storm has struck"
+        if "force" in tags and (cue := self.near(hit, "nature_force", 2, after=False)):
+            # right before, through "that" or a tense ("thunderstorms that struck", "a
+            # tropical storm has struck"), or through the storm's name ("Tropical
+            # Depression Eta pummels")
             between = self.joined[cue[1] : hit[0]].split()
-            return cue if not between or between[0] in _DOER_LINKS else None
+            if not between or (len(between) == 1 and between[0] in _DOER_LINKS):
+                return cue
+            return cue if len(between) == 1 and self._capitalised(cue[1] + 1) else None
         if "force" in tags and self.joined.startswith(" by ", hit[1]):
             # the doer after "by": "pummeled by the pandemic", "battered by storms"
             return self.near(hit, "disaster", 2, before=False)
         return None
+
+    def _capitalised(self, pos: int) -> bool:
+        """Does the word at `pos` start with a capital in the raw text (a name)?"""
+        return self.raw()[pos : pos + 1].isupper()
 
     def civil_level(self, hit: _Hit) -> tuple[int, str] | None:
         """The level of a word read in a civilian sense, or None if it has none."""

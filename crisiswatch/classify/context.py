@@ -55,11 +55,28 @@ _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count som
 _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 
 
+_CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
+
+
 class ContextRules(JusticeRules):
     """The context half of `ItemJudge`; it keeps no state of its own (the state it
     reads is that of `itemtext.ItemText`)."""
 
     __slots__ = ()
+
+    def _cause_after(self, hit: _Hit) -> _Hit | None:
+        """A disaster or accident named as the cause right after the deaths ("presumed
+        killed in a plane crash"): an armed group or soldiers among the dead do not
+        make it an attack."""
+        cue = self.near(hit, "disaster", 3, before=False)
+        if cue is None or "gunfire" in cue[2].tags:
+            return None
+        words = self.joined[hit[1] : cue[0]].split()
+        if words and words[0] not in _CAUSE_LINK and not self.text(hit).endswith(" in"):
+            return None  # "killed in a (helicopter) crash", not "killed three; crash"
+        if any(hit[1] <= other[0] < cue[0] for other in self.hits):
+            return None  # another act or actor between them
+        return cue
 
     def _calm_disaster(self) -> _Hit | None:
         """A disaster cue anywhere in an item with no violence at all in it.
@@ -281,11 +298,13 @@ class ContextRules(JusticeRules):
                 return 1, f"a labour strike (the item tells of '{self.text(other)}')"
         if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:
             return min(level, 2), f"crowd control at a protest ('{self.text(cue)}')"
-        if (
-            ("casualty" in tags or "blast" in tags)
-            and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None
-            and not ("gunfire" in cue[2].tags and self.actor_before(cue))
-            and not self.violence_near(hit)
+        if ("casualty" in tags or "blast" in tags) and (
+            (
+                (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None
+                and not ("gunfire" in cue[2].tags and self.actor_before(cue))
+                and not self.violence_near(hit)
+            )
+            or (cue := self._cause_after(hit)) is not None
         ):
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
             return 0, "deaths from a disaster or accident, not conflict"

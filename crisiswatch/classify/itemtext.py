@@ -117,6 +117,12 @@ class ItemText:
 
     # -- positions ---------------------------------------------------------------------
 
+    def raw(self) -> str:
+        """The text as written (case kept), in the coordinates of `joined`."""
+        if self.original is None:
+            self.original = " " + self.title + SEP + self.summary + " "
+        return self.original
+
     def ends_between(self, a: int, b: int, sentence: bool = False) -> bool:
         """Does a clause (or, with `sentence`, a sentence) end between positions a and b?
 
@@ -125,9 +131,7 @@ class ItemText:
         """
         if a <= self.offset - 2 < b:  # the title/summary separator ends both
             return True
-        if self.original is None:
-            self.original = " " + self.title + SEP + self.summary + " "
-        text = self.original
+        text = self.raw()
         for match in _PUNCT.finditer(text, a, b):
             i = match.start()
             char = text[i]
@@ -231,9 +235,7 @@ class ItemText:
 
     def asked(self, hit: _Hit) -> bool:
         """Is the hit inside a question ("Will Iran retaliate?")?"""
-        if self.original is None:
-            self.original = " " + self.title + SEP + self.summary + " "
-        text = self.original
+        text = self.raw()
         end = self.offset - 2 if hit[0] < self.offset else len(text)
         match = _SENTENCE_END.search(text, hit[1], end)
         if match is None or match.group() != "?":

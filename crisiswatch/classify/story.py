@@ -49,7 +49,7 @@ _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that g
 _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "attacker", "assassination"}
     | {"weapons fired", "weapon used"}
-    | {"shooting", "kidnapping", "poisoning"}
+    | {"shooting", "police shooting", "kidnapping", "poisoning"}
 )
 
 
