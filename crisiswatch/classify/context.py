@@ -55,6 +55,7 @@ _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count som
 _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 
 
+_ARMED = frozenset(("military_cue", "munition"))  # armed forces or a weapon
 _CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
 
 
@@ -288,8 +289,10 @@ class ContextRules(JusticeRules):
             if self.near(hit, "labour_cue") and not self._armed_cue(hit):
                 return 1, "labour strike: friction, not force"
             tagged = self.tagged
-            if "walkout" in tagged and "military_cue" not in tagged and "munition" not in tagged:
-                # "Doctors extend walkout. ... as the strike entered its sixth month"
+            if "walkout" in tagged and not any(
+                other[0] != hit[0] and not _ARMED.isdisjoint(other[2].tags) for other in self.hits
+            ):  # "Doctors extend walkout. ... as the strike entered its sixth month";
+                # "on strike ... a double strike against studios": the strike's own tag
                 walkout = tagged["walkout"][0]
                 return 1, f"a labour strike (the item tells of '{self.text(walkout)}')"
             if (other := self._labour_elsewhere(hit)) is not None:

@@ -25,6 +25,7 @@ _CLAUSE_WORDS = frozenset(
 _RELATIVE = frozenset(("which", "that", "who"))
 _MARK = SEP.strip()  # the separator as a word of the joined text
 _DEFINITE_LEAD = frozenset(("the", "s"))  # "the killing", "the teenager's killing"
+_PAST_PASSIVE = frozenset(("was", "were"))  # "she was killed in 2012"
 _AGO = re.compile(
     r" (?:(?:decades|years|centuries|a century|a decade|a year) ago"
     r"|last (?:year|fall|autumn|spring|summer|winter)) "
@@ -42,6 +43,8 @@ _OBJECT_WORDS = frozenset(
     ("of", "a", "an", "the", "his", "her", "their", "teen", "teenage", "young", "elderly",
      "pregnant", "local", "retired")
 )  # fmt: skip
+_KILLING = frozenset(("slaying", "crime_act"))  # a killing or murder, in any words
+_PLURAL_ENDS = ("s", "men", "children", "people")
 # Three or more dead make a killing news of violence, not a police case; so do these.
 _MANY_DEAD = 3
 _MANY_WORDS = frozenset(("several", "multiple"))
@@ -109,11 +112,19 @@ class StoryRules(ItemText):
         before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
         after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
         definite = bool(before) and before[-1] in _DEFINITE_LEAD
-        if _RELATIVE.isdisjoint(before) and _RELATIVE.isdisjoint(after) and not definite:
-            return False  # a relative clause, or a definite noun ("the killing of Abe in
-            # 2022", "the teenager's killing in Mississippi in 1955")
+        passive = bool(before) and before[-1] in _PAST_PASSIVE
+        if (
+            _RELATIVE.isdisjoint(before)
+            and _RELATIVE.isdisjoint(after)
+            and not definite
+            and not passive
+        ):
+            return False  # a relative clause, a definite noun ("the killing of Abe in
+            # 2022", "the teenager's killing in Mississippi in 1955") or a past passive
+            # ("she was killed in 2012")
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
-        match = _IN_YEAR.search(self.joined, hit[1] - 1, min(end, hit[1] + 12 * _CHARS_PER_WORD))
+        start = hit[1] - 4 if self.text(hit).endswith(" in") else hit[1] - 1  # "killed in"
+        match = _IN_YEAR.search(self.joined, start, min(end, hit[1] + 12 * _CHARS_PER_WORD))
         return (
             match is not None
             and int(match.group(1)) <= self.engine.history_until
@@ -147,8 +158,13 @@ class StoryRules(ItemText):
         if hit[0] >= self.offset or "dated" not in self.tagged:
             return False
         word = self.text(hit)  # the joined text is folded already
+        killing = not _KILLING.isdisjoint(hit[2].tags)
         for other in self.hits:
-            if other[0] > self.offset and self.text(other) == word:
+            if other[0] < self.offset:
+                continue
+            # the same word, or the summary's first killing for the title's killing
+            # ("'murdered by British soldier' ... was killed in 2012")
+            if self.text(other) == word or (killing and not _KILLING.isdisjoint(other[2].tags)):
                 return self.dated_past(other) or self._dated_after(other) or self._long_ago(other)
         return False
 
@@ -227,6 +243,16 @@ class StoryRules(ItemText):
         guard"): the act of a crime, if nothing else in the item shows conflict."""
         for person in self.tagged.get("private_person", ()):
             if (attack := self.near(person, "assault", 3, after=False)) is not None:
+                return attack
+            # "bus driver attacked over mask rules": one person, then the act done to
+            # them ("women attacked" may be a campaign against them)
+            attack = self.near(person, "assault", 1, before=False)
+            if (
+                attack is not None
+                and self.text(attack).endswith("ed")
+                and not self.text(person).endswith(_PLURAL_ENDS)
+                and not self.joined.startswith(" by ", attack[1])  # "by Iranian authorities"
+            ):
                 return attack
             # "the killing of a teen girl", "murdered his wife": the person is the object
             slain = self.near(person, "slaying", 3, after=False)
