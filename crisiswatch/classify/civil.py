@@ -142,9 +142,13 @@ class CivilRules(StoryRules):
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a disaster fought, not a rival"
         if (cue := self._nature_as_doer(hit)) is not None and not self._armed_near(hit):
             return 0, f"'{self.text(hit)}' by a disaster ('{self.text(cue)}'), not a rival"
-        if ("casualty" in tags or "force" in tags) and (
-            cue := self.near(hit, "past_war", 6, before=False)
-        ) is not None:  # "soldiers killed in the Korean War"
+        if (
+            ("casualty" in tags or "force" in tags)
+            and (cue := self.near(hit, "past_war", 6, before=False)) is not None
+        ) or (  # "soldiers killed in the Korean War"; "a warship sunk ... during the
+            # Second World War has been found": hardware in a past war's sentence
+            "hardware" in tags and (cue := self.near(hit, "past_war", before=False)) is not None
+        ):
             return 0, f"'{self.text(hit)}' in {self.text(cue)}: a war that has ended, history"
         if "casualty" in tags and (cue := self.near(hit, "animals", 2)) is not None:
             return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"

@@ -258,9 +258,15 @@ class ContextRules(JusticeRules):
                     and (actor := self.actor_before(hit)) is not None
                     and not actor.note.startswith("leader")  # "Truss-Sunak clash": a debate
                     and self._next_word(hit) not in _VERBAL_LINKS
+                    and " with " not in self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD]
                 ):  # "Tripoli clashes", "Israeli fire"; not "Russia clashes with the West"
+                    # or "China pounds US with tariffs" (a weapon "with" is a pair)
                     note = f"{actor.text} {self.text(hit)}: gunfire or shelling"
                     return self.force_level(hit, 3, note)  # "US bombs nuclear sites": 5
+                if "threat_verb" in tags and (space := self.near(hit, "space", 4)) is not None:
+                    # "NASA will launch a mission": a launch into space, no weapon named
+                    self.add(space, "modifier", "space", "a space launch, not a weapon")
+                    return 0, "space launch"
                 if "threat_verb" in tags:  # "vows to keep targeting ships": only as a threat
                     self.threat_only.add(hit[0])
                     return 2, note
