@@ -38,7 +38,8 @@ class ItemJudge(ScopeRules):
         asking = "?" in self.title or "?" in self.summary
         present = self.tagged
         sport = self._sport() if "sport" in present else None
-        storied = "fiction" in present or "dated" in present  # history or fiction possible
+        # history or fiction possible: a year, a story, or "decades ago" somewhere
+        storied = "fiction" in present or "dated" in present or " ago " in self.joined
         level, deescalation, weak, counted = 0, False, [], False
         figures: list[_Hit] = []
         title_peace = False  # a de-escalation that stands, in the title

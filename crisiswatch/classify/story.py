@@ -43,7 +43,7 @@ _OBJECT_WORDS = frozenset(
     ("of", "a", "an", "the", "his", "her", "their", "teen", "teenage", "young", "elderly",
      "pregnant", "local", "retired")
 )  # fmt: skip
-_KILLING = frozenset(("slaying", "crime_act"))  # a killing or murder, in any words
+_KILLING = frozenset(("slaying", "crime_act", "atrocity"))  # a killing, in any words
 _PLURAL_ENDS = ("s", "men", "children", "people")
 # Three or more dead make a killing news of violence, not a police case; so do these.
 _MANY_DEAD = 3
@@ -155,8 +155,9 @@ class StoryRules(ItemText):
         explosion. ... an explosion which killed 10 people in 2022". A summary that
         reports the act first and dates an earlier one after it ("the deadliest attack
         since the 2017 attack") leaves the title's act news."""
-        if hit[0] >= self.offset or "dated" not in self.tagged:
+        if hit[0] >= self.offset:
             return False
+        dated = "dated" in self.tagged  # a year; "decades ago" needs none
         word = self.text(hit)  # the joined text is folded already
         killing = not _KILLING.isdisjoint(hit[2].tags)
         for other in self.hits:
@@ -165,7 +166,9 @@ class StoryRules(ItemText):
             # the same word, or the summary's first killing for the title's killing
             # ("'murdered by British soldier' ... was killed in 2012")
             if self.text(other) == word or (killing and not _KILLING.isdisjoint(other[2].tags)):
-                return self.dated_past(other) or self._dated_after(other) or self._long_ago(other)
+                return (
+                    dated and (self.dated_past(other) or self._dated_after(other))
+                ) or self._long_ago(other)
         return False
 
     def storied(self, hit: _Hit, value: int, note: str) -> tuple[int, str]:
