@@ -56,6 +56,8 @@ _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 
 
 _ARMED = frozenset(("military_cue", "munition"))  # armed forces or a weapon
+_RALLY_OPPOSED = frozenset(("against", "outside", "protest", "protesting", "defiance", "demanding"))
+_RALLY_CALLERS = frozenset(("opposition", "mass", "protesters", "activists", "anti-government"))
 _CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
 
 
@@ -78,6 +80,20 @@ class ContextRules(JusticeRules):
         if any(hit[1] <= other[0] < cue[0] for other in self.hits):
             return None  # another act or actor between them
         return cue
+
+    def _rally_level(self, hit: _Hit) -> tuple[int | None, str]:
+        """A rally is a protest when it is against something or outside a seat of
+        power ("rally in Tbilisi against the bill", "rally outside Netanyahu's
+        office"), or the opposition's; otherwise a gathering of pilgrims, fans,
+        voters or markets."""
+        after = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:5]
+        before = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        cue = next((w for w in after if w in _RALLY_OPPOSED), None) or next(
+            (w for w in before if w in _RALLY_CALLERS), None
+        )
+        if cue is None:
+            return None, ""
+        return 1, f"a rally ('{cue}'): protest, verbal friction"
 
     def _calm_disaster(self) -> _Hit | None:
         """A disaster cue anywhere in an item with no violence at all in it.
@@ -234,6 +250,8 @@ class ContextRules(JusticeRules):
             return 0, f"'{self.text(hit)}' {self.text(cue)}: a risk, not a threat of force"
         if "front_line" in tags:  # "the defense of Lysychansk"; not "the fall of the euro"
             return (4, note) if self._place_held(hit) else (None, "")
+        if "gathering" in tags:  # "rally against the bill", not "pilgrims rally in Iraq"
+            return self._rally_level(hit)
         if "state_act" in tags and not self.actors:
             return 0, f"'{self.text(hit)}' with no country named: not diplomacy"
         if (

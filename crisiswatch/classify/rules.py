@@ -90,7 +90,7 @@ _NEEDS: dict[str, frozenset[str]] = {
 }
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury", "arguable"}
-    | {"state_act", "front_line", "legal", "rulable", "needs_rival"}
+    | {"state_act", "front_line", "legal", "rulable", "needs_rival", "gathering"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -119,6 +119,7 @@ _CONTEXT_TAGS = frozenset(
         "theft_sense",
         "state_act",
         "front_line",
+        "gathering",
     }
 )
 
