@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual.widget import Widget
@@ -26,6 +27,8 @@ from crisiswatch.tui.status import CollectorStatus
 from crisiswatch.tui.watch_prompt import WatchPrompt
 from tests.tui.conftest import loaded, make_app, wait_for, zoomed
 from tests.tui.fixture_db import BROKEN, HOSTILE, WATCH, add_live_item, build_db
+
+S = TypeVar("S")
 
 
 def plain(widget: Widget) -> str:
@@ -145,6 +148,16 @@ async def test_quitting_as_any_screen_opens_is_clean(
         assert app.return_code in (0, None)
 
 
+async def opened_bare(pilot, open_screen, kind: type[S]) -> S:
+    """Open a screen with its key's action, then take all its children away."""
+    open_screen()
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    await pilot.pause()
+    await screen.remove_children()
+    return screen
+
+
 async def test_screens_take_late_answers_after_their_children_are_gone(config: Config) -> None:
     """A worker may answer while a closing app is taking a screen's children away.
 
@@ -166,19 +179,11 @@ async def test_screens_take_late_answers_after_their_children_are_gone(config: C
         country._merge(country.generation, [])
         app.pop_screen()
 
-        app.action_feeds()
-        feeds = app.screen
-        assert isinstance(feeds, FeedsScreen)
-        await pilot.pause()
-        await feeds.remove_children()
+        feeds = await opened_bare(pilot, app.action_feeds, FeedsScreen)
         feeds._show(store.feed_health())
         app.pop_screen()
 
-        app.action_search()
-        search = app.screen
-        assert isinstance(search, SearchScreen)
-        await pilot.pause()
-        await search.remove_children()
+        search = await opened_bare(pilot, app.action_search, SearchScreen)
         search.query_text = "missiles"
         search._show("missiles", 0, store.search("missiles", limit=10))
         assert search._results.row_count > 0
