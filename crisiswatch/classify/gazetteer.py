@@ -247,20 +247,25 @@ class _Builder:
             alias_heads=frozenset(self.heads),
         )
 
+    def _context_switch(self, key: str, default_note: str) -> _Switch | None:
+        """A shared switch to no country, from a top-level table such as [person_context]."""
+        spec = self.data.get(key, {})
+        if not spec.get("if_any"):
+            return None
+        return _Switch(
+            code="",
+            note=spec.get("note", default_note),
+            if_any=frozenset(self._cue(p) for p in spec.get("if_any", [])),
+            unless_any=frozenset(self._cue(p) for p in spec.get("unless_any", [])),
+        )
+
     def _rules(self) -> None:
         # A word that is also a given name, in an item about people's private lives
-        # ("twins", "a 12-year-old"), is a person: checked before the word's own switches.
-        person = self.data.get("person_context", {})
-        person_switch = (
-            _Switch(
-                code="",
-                note=person.get("note", "a given name in a personal context"),
-                if_any=frozenset(self._cue(p) for p in person.get("if_any", [])),
-                unless_any=frozenset(self._cue(p) for p in person.get("unless_any", [])),
-            )
-            if person.get("if_any")
-            else None
-        )
+        # ("twins", "a 12-year-old"), is a person; a town that names a football or
+        # rugby club, in a sports report, is the club. Both are checked before the
+        # word's own switches.
+        person_switch = self._context_switch("person_context", "a given name, personal")
+        sport_switch = self._context_switch("sport_context", "a club's home town in sport")
         for alias, spec in self.data.get("rules", {}).items():
             core, _ = _core(alias)
             entry = self.entries.get(core)
@@ -270,6 +275,8 @@ class _Builder:
             switches = []
             if person_switch is not None and spec.get("first_name", False):
                 switches.append(person_switch)
+            if sport_switch is not None and spec.get("team_town", False):
+                switches.append(sport_switch)
             for switch in spec.get("switch", []):
                 code = switch["code"]
                 if code and code not in self.countries:
