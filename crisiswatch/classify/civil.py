@@ -144,8 +144,12 @@ class CivilRules(StoryRules):
             return 0, f"'{self.text(hit)}' by a disaster ('{self.text(cue)}'), not a rival"
         if (
             ("casualty" in tags or "force" in tags)
-            and (cue := self.near(hit, "past_war", 6, before=False)) is not None
-        ) or (  # "soldiers killed in the Korean War"; "a warship sunk ... during the
+            and (
+                (cue := self.near(hit, "past_war", 6, before=False)) is not None
+                or ("casualty" in tags and (cue := self.near(hit, "past_war", 6)) is not None)
+            )
+        ) or (  # "soldiers killed in the Korean War", "troops who fought for France in
+            # World War Two were killed"; "a warship sunk ... during the
             # Second World War has been found": hardware in a past war's sentence
             "hardware" in tags and (cue := self.near(hit, "past_war", before=False)) is not None
         ):

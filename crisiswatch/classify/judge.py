@@ -22,7 +22,8 @@ _STUDY_WORDS = frozenset(
     ("study", "studies", "report finds", "simulation", "modelling", "modeling", "research")
 )
 _STUDY_GENRES = ("Explainer", "Analysis", "EXPLAINER", "ANALYSIS")
-_PLURAL_BACKGROUND = frozenset(("wars", "conflicts"))  # "solved 7 conflicts": none named
+# "solved 7 conflicts", "worked in conflict zones around the world": none named
+_PLURAL_BACKGROUND = frozenset(("wars", "conflicts", "conflict zones"))
 _NAMES_NO_EVENT = frozenset({"commemoration", "comparison"})  # not even nuclear rhetoric
 
 
