@@ -2,7 +2,7 @@
 
 A warplane in an accident, troops fighting wildfires, soldiers killed in an ended
 war, dead whales, a tiger that attacked, a crackdown on street drinking, a raid on a
-zoo, farmers encircling a city with tractors. `CivilRules` sits between the story
+zoo, farmers encircling a city with tractors, pilgrims who rally. `CivilRules` sits between the story
 rules and `context.ContextRules`, which asks it first (`civil_level`).
 """
 
@@ -16,6 +16,11 @@ from crisiswatch.classify.story import _POLICE, StoryRules
 # Words that may stand between a force of nature and its act: "storms that struck",
 # "a tropical storm has struck".
 _DOER_LINKS = frozenset(("that", "which", "has", "have", "had"))
+# Words between deaths and the accident named as their cause: "killed in a crash".
+_CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
+# What makes a rally a protest: what it is against, or who calls it.
+_RALLY_OPPOSED = frozenset(("against", "outside", "protest", "protesting", "defiance", "demanding"))
+_RALLY_CALLERS = frozenset(("opposition", "mass", "protesters", "activists", "anti-government"))
 # A cyber crime is policing only when the police act ("cyber gang taken down").
 _POLICING = re.compile(r" (?:police|law enforcement|taken down|arrested|europol|fbi|sentenced) ")
 
@@ -126,6 +131,64 @@ class CivilRules(StoryRules):
     def _capitalised(self, pos: int) -> bool:
         """Does the word at `pos` start with a capital in the raw text (a name)?"""
         return self.raw()[pos : pos + 1].isupper()
+
+    def accident_cause(self, hit: _Hit) -> _Hit | None:
+        """The disaster or accident that explains deaths or a blast: one in the sentence
+        (or anywhere in an item with no violence) with no violence near the deaths, or
+        one named as their cause right after them."""
+        cue = self.near(hit, "disaster") or self.calm_disaster()
+        if (
+            cue is not None
+            and not ("gunfire" in cue[2].tags and self.actor_before(cue))
+            and not self.violence_near(hit)
+        ):
+            return cue
+        return self._cause_after(hit)
+
+    def _cause_after(self, hit: _Hit) -> _Hit | None:
+        """A disaster or accident named as the cause right after the deaths ("presumed
+        killed in a plane crash"): an armed group or soldiers among the dead do not
+        make it an attack."""
+        cue = self.near(hit, "disaster", 3, before=False)
+        if cue is None or "gunfire" in cue[2].tags:
+            return None
+        words = self.joined[hit[1] : cue[0]].split()
+        if words and words[0] not in _CAUSE_LINK and not self.text(hit).endswith(" in"):
+            return None  # "killed in a (helicopter) crash", not "killed three; crash"
+        if any(hit[1] <= other[0] < cue[0] for other in self.hits):
+            return None  # another act or actor between them
+        return cue
+
+    def rally_level(self, hit: _Hit) -> tuple[int | None, str]:
+        """A rally is a protest when it is against something or outside a seat of
+        power ("rally in Tbilisi against the bill", "rally outside Netanyahu's
+        office"), or the opposition's; otherwise a gathering of pilgrims, fans,
+        voters or markets."""
+        after = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:5]
+        before = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        cue = next((w for w in after if w in _RALLY_OPPOSED), None) or next(
+            (w for w in before if w in _RALLY_CALLERS), None
+        )
+        if cue is None:
+            return None, ""
+        return 1, f"a rally ('{cue}'): protest, verbal friction"
+
+    def calm_disaster(self) -> _Hit | None:
+        """A disaster cue anywhere in an item with no violence at all in it.
+
+        "Landslide buries village; hundreds feared dead": the deaths are in
+        another clause, but nothing in the item suggests anyone killed them.
+        """
+        disasters = self.tagged.get("disaster")
+        if not disasters:
+            return None
+        for other in self.hits:
+            tags = other[2].tags
+            if "munition" in tags or "armed_group" in tags or "gunfire" in tags:
+                return None
+            if "force" in tags and "casualty" not in tags and not other[2].pair:
+                return None
+        return disasters[0]
 
     def civil_level(self, hit: _Hit) -> tuple[int, str] | None:
         """The level of a word read in a civilian sense, or None if it has none."""

@@ -2,7 +2,7 @@
 
 Sport, labour, disasters, drills, scale and casualty counts, nuclear sites, named
 wars, a state's measures; history, fiction and crime are in `story.py`, civilian
-readings (accidents, animals, policing, labour strikes) in `civil.py`, the countries
+readings (accidents, animals, policing, labour strikes, rallies) in `civil.py`, the countries
 named around a word (named wars, places taken, leaders judged) in `namedactors.py`,
 weapons and how far force reaches (tests, salvos, exercises, nuclear sites) in
 `weapons.py`, courts, arrests and allegations in `justice.py`: its bases. The rules
@@ -53,12 +53,7 @@ _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count som
 
 # What arms a battle when no country is named ("rebels and soldiers battle").
 _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
-
-
 _ARMED = frozenset(("military_cue", "munition"))  # armed forces or a weapon
-_RALLY_OPPOSED = frozenset(("against", "outside", "protest", "protesting", "defiance", "demanding"))
-_RALLY_CALLERS = frozenset(("opposition", "mass", "protesters", "activists", "anti-government"))
-_CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
 
 
 class ContextRules(JusticeRules):
@@ -66,51 +61,6 @@ class ContextRules(JusticeRules):
     reads is that of `itemtext.ItemText`)."""
 
     __slots__ = ()
-
-    def _cause_after(self, hit: _Hit) -> _Hit | None:
-        """A disaster or accident named as the cause right after the deaths ("presumed
-        killed in a plane crash"): an armed group or soldiers among the dead do not
-        make it an attack."""
-        cue = self.near(hit, "disaster", 3, before=False)
-        if cue is None or "gunfire" in cue[2].tags:
-            return None
-        words = self.joined[hit[1] : cue[0]].split()
-        if words and words[0] not in _CAUSE_LINK and not self.text(hit).endswith(" in"):
-            return None  # "killed in a (helicopter) crash", not "killed three; crash"
-        if any(hit[1] <= other[0] < cue[0] for other in self.hits):
-            return None  # another act or actor between them
-        return cue
-
-    def _rally_level(self, hit: _Hit) -> tuple[int | None, str]:
-        """A rally is a protest when it is against something or outside a seat of
-        power ("rally in Tbilisi against the bill", "rally outside Netanyahu's
-        office"), or the opposition's; otherwise a gathering of pilgrims, fans,
-        voters or markets."""
-        after = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:5]
-        before = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
-        cue = next((w for w in after if w in _RALLY_OPPOSED), None) or next(
-            (w for w in before if w in _RALLY_CALLERS), None
-        )
-        if cue is None:
-            return None, ""
-        return 1, f"a rally ('{cue}'): protest, verbal friction"
-
-    def _calm_disaster(self) -> _Hit | None:
-        """A disaster cue anywhere in an item with no violence at all in it.
-
-        "Landslide buries village; hundreds feared dead": the deaths are in
-        another clause, but nothing in the item suggests anyone killed them.
-        """
-        disasters = self.tagged.get("disaster")
-        if not disasters:
-            return None
-        for other in self.hits:
-            tags = other[2].tags
-            if "munition" in tags or "armed_group" in tags or "gunfire" in tags:
-                return None
-            if "force" in tags and "casualty" not in tags and not other[2].pair:
-                return None
-        return disasters[0]
 
     def _struck_site(self, hit: _Hit) -> _Hit | None:
         """A nuclear site the verb is aimed at, in an item with armed actors, no disaster."""
@@ -236,7 +186,7 @@ class ContextRules(JusticeRules):
             return judged
         if (
             "disaster_sense" in tags
-            and (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None
+            and (cue := self.near(hit, "disaster") or self.calm_disaster()) is not None
             and not self._armed_near(hit)
         ):  # "tsunami warning", "roads cut off by floods": nature, not a rival
             return 0, f"'{self.text(hit)}' next to a disaster ('{self.text(cue)}'), not a rival"
@@ -251,7 +201,7 @@ class ContextRules(JusticeRules):
         if "front_line" in tags:  # "the defense of Lysychansk"; not "the fall of the euro"
             return (4, note) if self._place_held(hit) else (None, "")
         if "gathering" in tags:  # "rally against the bill", not "pilgrims rally in Iraq"
-            return self._rally_level(hit)
+            return self.rally_level(hit)
         if "state_act" in tags and not self.actors:
             return 0, f"'{self.text(hit)}' with no country named: not diplomacy"
         if (
@@ -325,14 +275,7 @@ class ContextRules(JusticeRules):
                 return 1, f"a labour strike (the item tells of '{self.text(other)}')"
         if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:
             return min(level, 2), f"crowd control at a protest ('{self.text(cue)}')"
-        if ("casualty" in tags or "blast" in tags) and (
-            (
-                (cue := self.near(hit, "disaster") or self._calm_disaster()) is not None
-                and not ("gunfire" in cue[2].tags and self.actor_before(cue))
-                and not self.violence_near(hit)
-            )
-            or (cue := self._cause_after(hit)) is not None
-        ):
+        if ("casualty" in tags or "blast" in tags) and (cue := self.accident_cause(hit)):
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
             return 0, "deaths from a disaster or accident, not conflict"
         if "injury" in tags and not self.violence_near(hit) and self._violent_cue(hit) is None:
