@@ -2,8 +2,9 @@
 
 A warplane in an accident, troops fighting wildfires, soldiers killed in an ended
 war, dead whales, a tiger that attacked, a crackdown on street drinking, a raid on a
-zoo, farmers encircling a city with tractors, pilgrims who rally. `CivilRules` sits between the story
-rules and `context.ContextRules`, which asks it first (`civil_level`).
+zoo, farmers encircling a city with tractors, pilgrims who rally. `CivilRules` sits
+between the story rules and `context.ContextRules`, which asks it first
+(`civil_level`).
 """
 
 from __future__ import annotations
