@@ -16,7 +16,11 @@ from crisiswatch.classify.civil import _between
 from crisiswatch.classify.itemtext import _Hit
 from crisiswatch.classify.namedactors import ActorRules
 
-_FORCE_CONTEXT = frozenset({"exercise", "scale", "sustained", "territory", "nuclear_site"})
+_FORCE_CONTEXT = frozenset(
+    {"exercise", "scale", "sustained", "territory", "nuclear_site", "named_war"}
+)
+# Acts named in the plural or as a process: "strikes", "attacks", "the shelling".
+_ONGOING_FORMS = frozenset(("fighting", "shelling", "bombardment", "bombardments"))
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
 _LAUNCH_VERBS = frozenset(
     ("launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing")
@@ -116,6 +120,11 @@ class WeaponRules(ActorRules):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
+            elif (war := self._war_beside(hit)) is not None:
+                # "Israel's attacks on Hezbollah ... the war", "Sudan's raging war ... the
+                # fighting": repeated acts within a war the item names are its campaign
+                word = self.text(hit)
+                level, note = 4, f"'{word}' in the '{self.text(war)}' the item names: a campaign"
             elif "capture" in hit[2].tags and (
                 self.near(hit, "territory", 5) is not None or self._city_taken(hit)
             ):
@@ -125,6 +134,13 @@ class WeaponRules(ActorRules):
         ):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
+
+    def _war_beside(self, hit: _Hit) -> _Hit | None:
+        """The war the item names, when `hit` is a repeated act ("strikes", "fighting")."""
+        word = self.text(hit).split()[-1]
+        if not (word.endswith("s") or word in _ONGOING_FORMS):
+            return None
+        return next(iter(self.tagged.get("named_war", ())), None)
 
     def _act_between(self, cue: _Hit, hit: _Hit) -> bool:
         """Is another word with a level of its own between `cue` and `hit`?"""
