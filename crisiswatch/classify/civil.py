@@ -40,6 +40,7 @@ _DEAL_WORDS = frozenset(
 )  # fmt: skip
 _ANIMAL_LEAD = frozenset(
     {"a", "an", "the", "his", "her", "their", "its", "protected", "wild", "stray", "rare"}
+    | {"of", "feral", "invasive", "super", "giant"}
 )  # words that may stand between an act and the animal it is done to
 
 

@@ -21,6 +21,7 @@ from crisiswatch.classify.story import _POLICE, _at_work
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
 _GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"
+_GRIEVANCE_ENDS = frozenset(("at", "over", "against", "after"))
 
 _ACTIVE_KILL = frozenset({"kills", "kill"})
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
@@ -117,6 +118,34 @@ class ContextRules(JusticeRules):
         return action[1] <= death[0] and not _GRIEVANCE.isdisjoint(
             self.joined[action[1] : death[0]].split()
         )
+
+    def _protest_cause(self, hit: _Hit) -> _Hit | None:
+        """The protest or strike a death is the grievance of, when nothing armed is in the
+        item: no weapon, armed group or act of force besides the deaths themselves."""
+        tagged = self.tagged
+        if "munition" in tagged or "armed_group" in tagged:
+            return None
+        if any(
+            "force" in o[2].tags and "casualty" not in o[2].tags and "labour" not in o[2].tags
+            for o in self.hits
+        ):
+            return None
+        for other in self.hits:  # "strike over", "protests after", "walkout over"
+            if other[1] > hit[0]:
+                break
+            tags = other[2].tags
+            if (
+                ("protest_cue" in tags or "labour" in tags or "walkout" in tags)
+                and not _at_work(other)
+                and self.gap(other[1], hit[0]) <= 8
+                and not self.ends_between(other[1], hit[0])
+                and (
+                    self._grievance(other, hit)
+                    or self.text(other).split()[-1] in _GRIEVANCE_ENDS  # "in protest at"
+                )
+            ):
+                return other
+        return None
 
     def _died_at_protest(self, hit: _Hit) -> _Hit | None:
         """People who "died in protests" or "during demonstrations": a protest right after
@@ -291,6 +320,10 @@ class ContextRules(JusticeRules):
             )  # not "police fire rubber bullets at protesters; several were injured"
         ):  # "hundreds of police injured in the most violent day of protests"
             return 2, f"people hurt at a protest ('{self.text(cue)}'): clashes, no weapons"
+        if "casualty" in tags and (cue := self._protest_cause(hit)) is not None:
+            # "doctors strike over the rape and murder of a colleague", "protests after a
+            # man is beaten to death": the killing is the grievance, the protest the news
+            return 1, f"'{self.text(hit)}' is what the '{self.text(cue)}' is held over"
         if "counted" in tags:
             after = 12 if "toll" in tags else 4
             # "kills four": an active verb's count follows it ("dozens wounded" before it

@@ -208,12 +208,19 @@ class _Builder:
         names = self.names()
         for code, table in self.countries.items():
             name = table["name"]
+            # A territory with its own ISO code that the guide's "a city or region
+            # inside it" reads as part of a country: Hong Kong and Macao count as China.
+            owner = table.get("part_of", code)
+            if owner not in self.countries:
+                self.errors.append(f"countries.{code}.part_of: unknown code {owner}")
+                owner = code
+            suffix = f" (part of {names[owner]})" if owner != code else ""
             for category in _CATEGORIES:
                 values = [name] if category == "name" else table.get(category, [])
-                note = _NOTES[category].format(name=name)
+                note = _NOTES[category].format(name=name) + suffix
                 for written in values:
                     for alias in _expand(written):
-                        self._add(alias, _ACTOR, (code,), note, f"countries.{code}.{category}")
+                        self._add(alias, _ACTOR, (owner,), note, f"countries.{code}.{category}")
                         words = fold(alias).split()
                         if len(words) == 1 or category in ("name", "aliases", "demonyms"):
                             self.heads.add(words[0])

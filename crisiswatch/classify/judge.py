@@ -159,6 +159,7 @@ class ItemJudge(ScopeRules):
             level == 1
             and ("crime" in present or "crime_act" in present)
             and (cue := self.crime_story()) is not None
+            and not self.civil_friction()
         ):  # "suspect denies the charges": police work, not friction
             self.add(cue, "modifier", "crime", "ordinary crime: police work, not friction")
             level = 0

@@ -69,7 +69,9 @@ _NEEDS: dict[str, frozenset[str]] = {
     "labour": frozenset({"strike_object", "labour_cue", "walkout"}),
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
-    "casualty": frozenset({"disaster", "animals", "past_war"}),
+    "casualty": frozenset(
+        {"disaster", "animals", "past_war", "protest_cue", "labour_cue", "walkout"}
+    ),
     "combat": frozenset({"disaster"}),
     "animal_attack": frozenset({"animals"}),
     "farm_protest": frozenset({"tractors"}),

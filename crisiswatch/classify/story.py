@@ -285,6 +285,21 @@ class StoryRules(ItemText):
                 seats.add(actor.value)
         return cue if len(seats) < 2 else None
 
+    def civil_friction(self) -> bool:
+        """Does the item tell of a protest or a labour strike ("doctors strike over the
+        murder of a colleague")? That friction stands even in a crime story."""
+        for hit in self.hits:
+            tags = hit[2].tags
+            if (
+                hit[2].level == 1
+                and not _at_work(hit)
+                and ("walkout" in tags or "protest_cue" in tags)
+            ):
+                return True
+            if "labour" in tags and self.near(hit, "labour_cue") is not None:
+                return True
+        return False
+
     def _attacked(self, figure: _Hit) -> bool:
         """Is an act of force within five words of the public figure, in its sentence?"""
         for other in self.hits:
