@@ -14,11 +14,13 @@ import hashlib
 import io
 import json
 import re
+import time
 import xml.sax
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import urljoin
+from xml.parsers.expat import XMLParserType
 from xml.sax import expatreader
 
 import feedparser
@@ -85,6 +87,8 @@ class _GuardedExpatParser(expatreader.ExpatParser):
     External entities read local files. feedparser catches the refusal and
     falls back to its loose parser, which leaves `&name;` as plain text.
     """
+
+    _parser: XMLParserType  # ExpatParser's own, made by reset(); typeshed leaves it undeclared
 
     def reset(self) -> None:
         super().reset()
@@ -255,7 +259,7 @@ def _describe_bozo(exc: BaseException | None, body: bytes) -> str | None:
     if isinstance(exc, xml.sax.SAXParseException):
         line = exc.getLineNumber()
         # feedparser puts an XML declaration line in front of documents without one.
-        if not body.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") and line > 1:
+        if line is not None and not body.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") and line > 1:
             line -= 1
         return f"malformed XML at line {line}: {exc.getMessage()}; items kept"
     if isinstance(exc, feedparser.CharacterEncodingOverride):
@@ -295,7 +299,7 @@ def _iso_date_is_real(raw: Any) -> bool:
 
 def _when(entry: dict[str, Any]) -> datetime | None:
     for key in ("published", "updated", "created"):
-        value = entry.get(f"{key}_parsed")
+        value: time.struct_time | None = entry.get(f"{key}_parsed")
         if value and _iso_date_is_real(entry.get(key)):
             try:
                 return datetime(*value[:6], tzinfo=UTC)

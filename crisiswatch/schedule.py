@@ -27,12 +27,12 @@ def next_poll(
     the interval with +-20% jitter (so a flapping host is not hit in lockstep),
     capped at MAX_BACKOFF. A Retry-After from the server wins when it is later.
     """
-    rng = rng or random
+    uniform = rng.uniform if rng is not None else random.uniform
     if errors <= 0:
         delay = float(interval)
     else:
         base = max(interval, 60) * 2 ** min(errors - 1, 12)
-        delay = min(base, MAX_BACKOFF) * rng.uniform(0.8, 1.2)
+        delay = min(base, MAX_BACKOFF) * uniform(0.8, 1.2)
         delay = min(delay, MAX_BACKOFF)
     if retry_after is not None:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER))

@@ -77,7 +77,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX item_country_level ON item_country(country, level, published, item)")
     db.execute("CREATE INDEX item_country_item ON item_country(item)")
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    db["items"].enable_fts(["title", "summary"], create_triggers=True, tokenize="porter")
+    db.table("items").enable_fts(["title", "summary"], create_triggers=True, tokenize="porter")
 
 
 def _migration_2(db: sqlite_utils.Database) -> None:

@@ -85,6 +85,7 @@ class Store(ItemQueries):
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db = sqlite_utils.Database(conn)
+            self.conn = conn  # ItemQueries reads it; the same object as self.db.conn
             if not readonly:
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode != "wal":
@@ -109,10 +110,6 @@ class Store(ItemQueries):
             raise StoreError(describe_db_error(self.path, exc)) from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create the database folder ({exc})") from None
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
 
     def close(self) -> None:
         self.conn.close()

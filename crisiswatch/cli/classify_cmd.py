@@ -112,7 +112,7 @@ def _write(out: IO[bytes], obj: dict[str, Any]) -> None:
     except UnicodeEncodeError:  # lone surrogates from \ud800-style escapes
         line = json.dumps(obj).encode("ascii")
     except (RecursionError, ValueError):  # a passed-through value too deep to write back
-        error = {"error": "the line's other keys cannot be written back as JSON"}
+        error: dict[str, Any] = {"error": "the line's other keys cannot be written back as JSON"}
         if isinstance(obj.get("id"), str | int | float | None):
             error["id"] = obj.get("id")
         line = json.dumps(error).encode("ascii")

@@ -20,6 +20,8 @@ from crisiswatch.lock import CollectorLock
 from crisiswatch.store import StoreError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from crisiswatch.pipeline import FeedOutcome, PollSummary
 
 DEMO_INTERVAL = 5  # seconds between polls of a demo feed
@@ -52,8 +54,8 @@ class _Reporter:
     def __init__(self, live: bool) -> None:
         self.tty = sys.stderr.isatty()
         self.live = live
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
     def started(self, total: int) -> None:
         if self.tty and total:
@@ -70,7 +72,7 @@ class _Reporter:
             self._task = self._progress.add_task("", total=total)
 
     def feed_done(self, outcome: FeedOutcome) -> None:
-        if self._progress is not None:
+        if self._progress is not None and self._task is not None:
             self._progress.update(self._task, advance=1, description=outcome.name[:30])
             if outcome.status == "failed":
                 self._progress.console.print(

@@ -26,6 +26,7 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import TypeGuard
 from urllib.parse import quote, unquote, urlsplit
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
@@ -251,14 +252,14 @@ class _Timeline:
         self.started = started
         self.shift = started - REFERENCE_TIME
         self.hold_after = REFERENCE_TIME - backlog
-        future = sorted({b.primary for s in seeds for b in s.blocks if self._held(b)})
+        future = sorted({b.primary for s in seeds for b in s.blocks if self._held(b.primary)})
         self.group = {moment: index for index, moment in enumerate(future)}
         self.releases = [
             started + timedelta(seconds=interval * (i + 1)) for i in range(len(future))
         ]
 
-    def _held(self, block: _Block) -> bool:
-        return block.primary is not None and block.primary > self.hold_after
+    def _held(self, primary: datetime | None) -> TypeGuard[datetime]:
+        return primary is not None and primary > self.hold_after
 
     def released(self, now: datetime) -> int:
         """How many groups are out by `now` (releases are sorted)."""
@@ -266,17 +267,15 @@ class _Timeline:
 
     def served(self, block: _Block, released: int) -> tuple[bool, dict[int, datetime]]:
         """Whether the block is visible, and the moved date for each of its fields."""
-        if not self._held(block):
+        primary = block.primary
+        if not self._held(primary):
             return True, {f.start: f.date.moment + self.shift for f in block.fields}
-        assert block.primary is not None
-        index = self.group[block.primary]
+        index = self.group[primary]
         if index >= released:
             return False, {}
         # a released item is dated at its release, never ahead of it
         out = _floor_second(self.releases[index])
-        return True, {
-            f.start: min(out + (f.date.moment - block.primary), out) for f in block.fields
-        }
+        return True, {f.start: min(out + (f.date.moment - primary), out) for f in block.fields}
 
 
 def _render(seed: _Seed, timeline: _Timeline, released: int) -> _Rendered:

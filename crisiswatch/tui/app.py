@@ -365,7 +365,7 @@ class CrisisApp(App[None]):
     def watch_country(self, code: str) -> None:
         current = list(self.watched or ())
         if code in current:
-            self.push_screen(WatchPrompt(), lambda picked: picked and self.watch_country(picked))
+            self._prompt_watch()
             return
         current.append(code)
         self._set_watchlist(current, f"watching {country_name(code)} ({code})")
@@ -423,4 +423,8 @@ class CrisisApp(App[None]):
         yield SystemCommand("Help", "Keys and the escalation index formula", self.action_help)
 
     def _prompt_watch(self) -> None:
-        self.push_screen(WatchPrompt(), lambda picked: picked and self.watch_country(picked))
+        self.push_screen(WatchPrompt(), self._watch_picked)
+
+    def _watch_picked(self, picked: str | None) -> None:
+        if picked:
+            self.watch_country(picked)

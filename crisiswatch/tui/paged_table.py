@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from crisiswatch.queries import StoredItem
 from crisiswatch.tui.data import time_ago
@@ -81,7 +82,7 @@ class PagedTable(DataTable[Text]):
             return
         fixed = sum(w + 2 * self.cell_padding for k, w in COLUMNS.items() if k != "title")
         width = max(20, table_width - fixed - 2 * self.cell_padding - 1)
-        column = self.columns["title"]
+        column = self.columns[ColumnKey("title")]
         if column.width != width:
             column.width = width
             column.auto_width = False
