@@ -57,9 +57,9 @@ def load() -> tuple[Any, Any] | None:
     if os.environ.get(PURE_ENV):
         return None
     try:
-        from crisiswatch_native import SOURCE_HASH  # type: ignore[import-not-found]
-        from crisiswatch_native.judge import ItemJudge  # type: ignore[import-not-found]
-        from crisiswatch_native.scanner import scan  # type: ignore[import-not-found]
+        from crisiswatch_native import SOURCE_HASH
+        from crisiswatch_native.judge import ItemJudge
+        from crisiswatch_native.scanner import scan
     except ImportError:
         return None
     if source_hash(Path(__file__).parent) != SOURCE_HASH:
