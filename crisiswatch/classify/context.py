@@ -21,7 +21,7 @@ from crisiswatch.classify.story import _POLICE, _at_work
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
 _GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"
-_GRIEVANCE_ENDS = frozenset(("at", "over", "against", "after"))
+_GRIEVANCE_ENDS = frozenset(("at", "over", "against", "after"))  # "a strike in protest at"
 
 _ACTIVE_KILL = frozenset({"kills", "kill"})
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
@@ -126,23 +126,18 @@ class ContextRules(JusticeRules):
         if "munition" in tagged or "armed_group" in tagged:
             return None
         if any(
-            "force" in o[2].tags and "casualty" not in o[2].tags and "labour" not in o[2].tags
+            "force" in o[2].tags and "casualty" not in o[2].tags and not self.civil_action(o)
             for o in self.hits
-        ):
+        ):  # "protests after an airstrike kills five": the strike is the news
             return None
         for other in self.hits:  # "strike over", "protests after", "walkout over"
             if other[1] > hit[0]:
                 break
-            tags = other[2].tags
             if (
-                ("protest_cue" in tags or "labour" in tags or "walkout" in tags)
-                and not _at_work(other)
+                self.civil_action(other)
                 and self.gap(other[1], hit[0]) <= 8
                 and not self.ends_between(other[1], hit[0])
-                and (
-                    self._grievance(other, hit)
-                    or self.text(other).split()[-1] in _GRIEVANCE_ENDS  # "in protest at"
-                )
+                and (self._grievance(other, hit) or self.text(other).split()[-1] in _GRIEVANCE_ENDS)
             ):
                 return other
         return None

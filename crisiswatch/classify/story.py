@@ -285,20 +285,21 @@ class StoryRules(ItemText):
                 seats.add(actor.value)
         return cue if len(seats) < 2 else None
 
+    def civil_action(self, hit: _Hit) -> bool:
+        """Is the hit a protest, a walkout or a strike read as labour ("doctors strike"),
+        not people merely at work?"""
+        tags = hit[2].tags
+        if "labour" in tags:
+            return self.near(hit, "labour_cue") is not None
+        return ("walkout" in tags or "protest_cue" in tags) and not _at_work(hit)
+
     def civil_friction(self) -> bool:
         """Does the item tell of a protest or a labour strike ("doctors strike over the
         murder of a colleague")? That friction stands even in a crime story."""
-        for hit in self.hits:
-            tags = hit[2].tags
-            if (
-                hit[2].level == 1
-                and not _at_work(hit)
-                and ("walkout" in tags or "protest_cue" in tags)
-            ):
-                return True
-            if "labour" in tags and self.near(hit, "labour_cue") is not None:
-                return True
-        return False
+        return any(
+            self.civil_action(hit) and ("labour" in hit[2].tags or hit[2].level == 1)
+            for hit in self.hits
+        )
 
     def _attacked(self, figure: _Hit) -> bool:
         """Is an act of force within five words of the public figure, in its sentence?"""
