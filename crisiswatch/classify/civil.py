@@ -36,7 +36,11 @@ _WHERE_NOTES = ("people or adjective", "place in")  # whose or where the disaste
 # Words that may stand between "strikes" and "deal": sums and what kind of deal it is.
 _DEAL_WORDS = frozenset(
     ("a", "an", "new", "landmark", "major", "historic", "trade", "bn", "billion", "million",
-     "m", "multi", "multibillion", "multi-billion", "supply", "arms", "energy", "gas", "oil")
+     "m", "multi", "multibillion", "multi-billion", "supply", "arms", "energy", "gas", "oil",
+     "sweeping", "percent", "per", "cent", "tariff", "tax", "loan", "debt", "licensing",
+     "preliminary", "tentative", "interim", "partial", "bilateral", "last-minute", "record",
+     "merger", "minerals", "mineral", "sponsorship", "content", "investment", "aid", "broad",
+     "comprehensive", "big", "huge", "massive", "year", "long-term")
 )  # fmt: skip
 _ANIMAL_LEAD = frozenset(
     {"a", "an", "the", "his", "her", "their", "its", "protected", "wild", "stray", "rare"}
