@@ -147,9 +147,17 @@ class CivilRules(StoryRules):
             cue is not None
             and not ("gunfire" in cue[2].tags and self.actor_before(cue))
             and not self.violence_near(hit)
+            and not self._shot_down_crash(cue)
         ):
             return cue
         return self._cause_after(hit)
+
+    def _shot_down_crash(self, cue: _Hit) -> bool:
+        """A crash in an item that tells of the aircraft being downed: the deaths are
+        the shooting's ("accuses Russia of downing its jet. The plane crashed...")."""
+        return self.text(cue).startswith("crash") and any(
+            other[2].name == "shoot down" for other in self.hits
+        )
 
     def _cause_after(self, hit: _Hit) -> _Hit | None:
         """A disaster or accident named as the cause right after the deaths ("presumed
