@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-_AGE = re.compile(r"[A-Za-z], (\d{1,3}),")
+# "Seiichi Morimura, 90, ... Dies", "activist Dorothy Hughes dies, 84"
+_AGE = re.compile(r"[A-Za-z], (\d{1,3}),|\b(?:[Dd]ies|[Dd]ied|[Dd]ead), (\d{1,3})\b")
 _NO_AGES: frozenset[int] = frozenset()
 # Number words a headline uses for casualties and salvo sizes.
 _NUMBER_WORDS = {
@@ -56,7 +57,9 @@ def _counts_else(words: list[str], j: int, not_before: frozenset[str]) -> bool:
 
 def ages_in(text: str) -> frozenset[int]:
     """Numbers set off by commas after a name: ages ("Seiichi Morimura, 90, ... Dies")."""
-    return frozenset(int(age) for age in _AGE.findall(text)) if ", " in text else _NO_AGES
+    if ", " not in text:
+        return _NO_AGES
+    return frozenset(int(first or second) for first, second in _AGE.findall(text))
 
 
 def count_near(
