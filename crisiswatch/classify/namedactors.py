@@ -28,7 +28,8 @@ _PLACE_TAILS = frozenset(("City", "Oblast", "Region", "Province", "District"))  
 _PLACE_LEAD = frozenset(
     ("the", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
      "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
-     "border", "port", "besieged", "rebel-held", "government-held")
+     "border", "port", "besieged", "rebel-held", "government-held", "frontline", "front-line",
+     "front", "line", "embattled")
 )  # fmt: skip
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
@@ -128,7 +129,7 @@ class ActorRules(CivilRules):
         """A city or region named as the whole object: "the fall of Mariupol", "defense
         of Lysychansk", "retreating from Kherson City"; not "the fall of the Berlin Wall"
         (a thing named after the city)."""
-        actor = self.actor_after(hit, 12)
+        actor = self.actor_after(hit, 32)  # "retreating from the frontline city of Avdiivka"
         if (
             actor is None
             or not actor.note.startswith(("place in", "capital"))
