@@ -68,7 +68,11 @@ class ScopeRules(ContextRules):
             if b - a > _CHARS_PER_WORD * (reach + 1) or self.gap(a, b) > reach:
                 continue
             if "participle_only" in entry.tags and (
-                hit[2].deescalation or not self.text(hit).endswith("ed")
+                hit[2].deescalation
+                or not self.text(hit).endswith("ed")
+                # looking back, only a capture by force: "Britons captured in Ukraine
+                # freed", not "detainees who were released" or "refused to release"
+                or (a == hit[1] and "force" not in hit[2].tags)
             ):  # "frees kidnapped soldiers", not "released footage of strikes", not a deal
                 continue
             if "needs_state" in entry.tags and (
