@@ -155,9 +155,7 @@ class CivilRules(StoryRules):
     def _shot_down_crash(self, cue: _Hit) -> bool:
         """A crash in an item that tells of the aircraft being downed: the deaths are
         the shooting's ("accuses Russia of downing its jet. The plane crashed...")."""
-        return self.text(cue).startswith("crash") and any(
-            other[2].name == "shoot down" for other in self.hits
-        )
+        return "shot_down" in self.tagged and self.text(cue).startswith("crash")
 
     def _cause_after(self, hit: _Hit) -> _Hit | None:
         """A disaster or accident named as the cause right after the deaths ("presumed
