@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.justice import JusticeRules
+from crisiswatch.classify.justice import _POLITICAL_CUES, JusticeRules
 from crisiswatch.classify.story import _POLICE, _at_work
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
@@ -183,8 +183,10 @@ class ContextRules(JusticeRules):
             "needs_rival" in tags
             and not self.actors
             and ("combat" not in tags or _ARMED_SIDE.isdisjoint(self.tagged))
+            and ("voiced" not in tags or _POLITICAL_CUES.isdisjoint(self.tagged))
         ):
-            # "Tom Cruise flies a fighter jet", "bank issues warning over debts": no rival
+            # "Tom Cruise flies a fighter jet", "bank issues warning over debts": no rival;
+            # a warning from a politician or an envoy stays friction ("mayor warns")
             return 0, f"'{self.text(hit)}' with no country named: no rival to show it to"
         if ("munition" in tags or "hardware" in tags) and (
             cue := self.near(hit, "purchase")
