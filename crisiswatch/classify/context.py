@@ -55,6 +55,9 @@ _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count som
 # What arms a battle when no country is named ("rebels and soldiers battle").
 _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 _ARMED = frozenset(("military_cue", "munition"))  # armed forces or a weapon
+# Who makes a warning or a criticism friction when no country is named: a politician,
+# an activist, an envoy, or armed forces and borders ("trade barbs over the border").
+_VOICES = _POLITICAL_CUES | _ARMED_SIDE
 
 
 class ContextRules(JusticeRules):
@@ -183,7 +186,7 @@ class ContextRules(JusticeRules):
             "needs_rival" in tags
             and not self.actors
             and ("combat" not in tags or _ARMED_SIDE.isdisjoint(self.tagged))
-            and ("voiced" not in tags or _POLITICAL_CUES.isdisjoint(self.tagged))
+            and ("voiced" not in tags or _VOICES.isdisjoint(self.tagged))
         ):
             # "Tom Cruise flies a fighter jet", "bank issues warning over debts": no rival;
             # a warning from a politician or an envoy stays friction ("mayor warns")
