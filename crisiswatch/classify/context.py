@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.justice import _POLITICAL_CUES, JusticeRules
+from crisiswatch.classify.justice import _VOICES, JusticeRules
 from crisiswatch.classify.story import _POLICE, _at_work
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
@@ -55,9 +55,6 @@ _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count som
 # What arms a battle when no country is named ("rebels and soldiers battle").
 _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 _ARMED = frozenset(("military_cue", "munition"))  # armed forces or a weapon
-# Who makes a warning or a criticism friction when no country is named: a politician,
-# an activist, an envoy, or armed forces and borders ("trade barbs over the border").
-_VOICES = _POLITICAL_CUES | _ARMED_SIDE
 
 
 class ContextRules(JusticeRules):
@@ -191,6 +188,9 @@ class ContextRules(JusticeRules):
             # "Tom Cruise flies a fighter jet", "bank issues warning over debts": no rival;
             # a warning from a politician or an envoy stays friction ("mayor warns")
             return 0, f"'{self.text(hit)}' with no country named: no rival to show it to"
+        if "statecraft" in tags and self.actors and not self._political_voice(hit):
+            # "Moody's warns", "scientists urge", "Malaysia rejects hosting the Games"
+            return 0, f"'{self.text(hit)}' from no state, politician or envoy: not friction"
         if ("munition" in tags or "hardware" in tags) and (
             cue := self.near(hit, "purchase")
         ) is not None:  # "Poland signs deal for 180 more K2 tanks": procurement

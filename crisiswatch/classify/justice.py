@@ -18,11 +18,16 @@ _CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged i
 _POLITICAL_CUES = frozenset(
     {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
 )
+# Who makes a warning or a criticism friction: a politician, an activist, an envoy, or
+# armed forces and borders ("trade barbs over the border").
+_VOICES = _POLITICAL_CUES | {"military_cue", "armed_group", "sustained"}
 _PAST_CASE = "a court case: the violence it judges is past"
 # Offices a state acts through, named after it: "Senegal's PM accuses" (not its police).
 _OFFICES = frozenset(
     ("pm", "president", "premier", "leader", "government", "ministry", "minister", "king")
 )
+# Words that may stand between a state and its office: "Iran's foreign ministry".
+_BRANCHES = frozenset(("foreign", "defence", "defense", "interior", "prime"))
 
 
 class JusticeRules(WeaponRules):
@@ -117,14 +122,26 @@ class JusticeRules(WeaponRules):
             return False  # "Serbia and Kosovo trade accusations"
         return not self._state_acts(hit)
 
+    def _political_voice(self, hit: _Hit) -> bool:
+        """Does someone in politics speak or act in the item: a politician, activist,
+        envoy or armed side, a leader or state body, two countries, or a state right
+        before the word ("Iran rejects")?"""
+        if not _VOICES.isdisjoint(self.tagged):
+            return True
+        if any(actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors):
+            return True
+        return len({a.value for a in self.actors}) > 1 or self._state_acts(hit)
+
     def _state_acts(self, hit: _Hit) -> bool:
         """Is a state, or a state's office, the doer right before the act ("Iran arrests",
         "Senegal's PM accuses")?"""
         if self.actor_before(hit) is not None:
             return True
-        lead = self.joined[max(0, hit[0] - 16) : hit[0]]
+        lead = self.joined[max(0, hit[0] - 26) : hit[0]]
         words = lead.split()
         if not words or words[-1] not in _OFFICES:
             return False
         office = hit[0] - len(lead) + lead.rindex(words[-1])
+        if len(words) > 1 and words[-2] in _BRANCHES:
+            office -= len(words[-2]) + 1
         return self.actor_ending_at(office) is not None
