@@ -21,6 +21,8 @@ _POLITICAL_CUES = frozenset(
 # Who makes a warning or a criticism friction: a politician, an activist, an envoy, or
 # armed forces and borders ("trade barbs over the border").
 _VOICES = _POLITICAL_CUES | {"military_cue", "armed_group", "sustained"}
+_PLACE_WORDS = ("in", "across", "throughout", "around")  # "shoppers in Ireland furious"
+_AT = frozenset(("at", "with"))  # the one a retort or anger is aimed at
 _PAST_CASE = "a court case: the violence it judges is past"
 # Offices a state acts through, named after it: "Senegal's PM accuses" (not its police).
 _OFFICES = frozenset(
@@ -124,13 +126,22 @@ class JusticeRules(WeaponRules):
 
     def _political_voice(self, hit: _Hit) -> bool:
         """Does someone in politics speak or act in the item: a politician, activist,
-        envoy or armed side, a leader or state body, two countries, or a state right
-        before the word ("Iran rejects")?"""
+        envoy or armed side, a leader or state body, two countries, a state right
+        before the word ("Iran rejects") or right after it ("angry at Spain")?"""
         if not _VOICES.isdisjoint(self.tagged):
             return True
         if any(actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors):
             return True
-        return len({a.value for a in self.actors}) > 1 or self._state_acts(hit)
+        if len({a.value for a in self.actors}) > 1:
+            return True
+        doer = self.actor_before(hit)
+        if doer is not None:  # "Beijing furious"; "shoppers in Ireland furious" is a place
+            text = self.title if doer.field == "title" else self.summary
+            return text[: doer.start].split()[-1:] not in ([w] for w in _PLACE_WORDS)
+        if self._state_acts(hit):
+            return True
+        target = self.actor_after(hit, 6)  # "fires back at Spain", "angry at No 10"
+        return target is not None and self._words_to(hit, target).lower() in _AT
 
     def _state_acts(self, hit: _Hit) -> bool:
         """Is a state, or a state's office, the doer right before the act ("Iran arrests",
