@@ -13,6 +13,7 @@ import re
 
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.story import _POLICE, StoryRules
+from crisiswatch.models import Evidence
 
 # Words that may stand between a force of nature and its act: "storms that struck",
 # "a tropical storm has struck".
@@ -33,6 +34,7 @@ def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
 
 _HUMAN_FOE = frozenset({"military_cue", "armed_group", "force"})
 _WHERE_NOTES = ("people or adjective", "place in")  # whose or where the disaster is
+_PLACES = ("place", "capital")  # gazetteer notes of towns and capitals, not of states
 # Words that may stand between "strikes" and "deal": sums and what kind of deal it is.
 _DEAL_WORDS = frozenset(
     ("a", "an", "new", "landmark", "major", "historic", "trade", "bn", "billion", "million",
@@ -145,12 +147,22 @@ class CivilRules(StoryRules):
         cue = self.near(hit, "disaster") or self.calm_disaster()
         if (
             cue is not None
-            and not ("gunfire" in cue[2].tags and self.actor_before(cue))
+            and self.fired_by(cue) is None
             and not self.violence_near(hit)
             and not self._shot_down_crash(cue)
         ):
             return cue
         return self._cause_after(hit)
+
+    def fired_by(self, hit: _Hit) -> Evidence | None:
+        """The state or force named right before a word that is gunfire after one
+        ("Israeli fire", "Tripoli clashes"); a town's or a capital's fire is a blaze
+        ("Chernobyl fire", "Lisbon fire")."""
+        if "gunfire" not in hit[2].tags or (actor := self.actor_before(hit)) is None:
+            return None
+        if self.text(hit) == "fire" and actor.note.startswith(_PLACES):
+            return None
+        return actor
 
     def _shot_down_crash(self, cue: _Hit) -> bool:
         """A crash in an item that tells of the aircraft being downed: the deaths are

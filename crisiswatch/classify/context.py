@@ -251,8 +251,7 @@ class ContextRules(JusticeRules):
                     # "Israel has finally hit Iran's nuclear facilities"
                     return 5, f"{self.text(hit)} {self.text(site)}: force at a nuclear site"
                 if (
-                    "gunfire" in tags
-                    and (actor := self.actor_before(hit)) is not None
+                    (actor := self.fired_by(hit)) is not None
                     and not actor.note.startswith("leader")  # "Truss-Sunak clash": a debate
                     and self._next_word(hit) not in _VERBAL_LINKS
                     and " with " not in self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD]
