@@ -15,6 +15,7 @@ _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our
 _ENDING = frozenset({"rejection", "prevention"})
 _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "scale"))
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
+_ARTICLE = (["the"], ["a"], ["an"])  # "react to the storming": "to" before a noun
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -78,8 +79,11 @@ class ScopeRules(ContextRules):
             if "needs_state" in entry.tags and (
                 "ongoing" in hit[2].tags
                 or ("named_war" in hit[2].tags and self.named_war(hit) is not None)
+                or self.joined[mod[1] : hit[0]].split() in _ARTICLE
             ):
-                continue  # "connects to war in Ukraine", "walks miles to escape fighting"
+                # "connects to war in Ukraine", "walks miles to escape fighting", "react
+                # to the storming": a noun after "to", not a verb announced
+                continue
             if entry.effect == "delivery" and "weak" in hit[2].tags:
                 continue  # "delivering mail in war-ravaged Ukraine": a war is not supplied
             if "bodies_only" in entry.tags and self.text(hit) not in _REMAINS:
