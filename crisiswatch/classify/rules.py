@@ -92,7 +92,7 @@ _NEEDS: dict[str, frozenset[str]] = {
 }
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury", "arguable"}
-    | {"state_act", "front_line", "legal", "rulable", "needs_rival", "gathering"}
+    | {"state_act", "front_line", "legal", "rulable", "needs_rival", "gathering", "statecraft"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -122,6 +122,7 @@ _CONTEXT_TAGS = frozenset(
         "state_act",
         "front_line",
         "gathering",
+        "statecraft",
     }
 )
 
