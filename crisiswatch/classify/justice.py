@@ -83,6 +83,13 @@ class JusticeRules(WeaponRules):
         if "legal" in tags and self._police_work(hit):
             return 0, f"'{self.text(hit)}' with no opponent, figure, protest or state: police work"
         if (
+            self.text(hit) == "alleged"
+            and (court := self.near(hit, "court")) is not None
+            and len({a.value for a in self.actors}) < 2
+            and "political" not in self.tagged  # "Kremlin critic on trial": a state's case
+        ):  # "pleads not guilty over alleged attempts", "indicted over alleged falsification"
+            return 0, f"'{self.text(hit)}' in a court case ('{self.text(court)}'): the law at work"
+        if (
             "rulable" in tags
             and (court := self.near(hit, "court", 3, after=False)) is not None
             and not self.actors_between(court, hit)
