@@ -20,8 +20,8 @@ _POLITICAL_CUES = frozenset(
 )
 # Who makes a warning or a criticism friction: a politician, an activist, an envoy, or
 # armed forces and borders ("trade barbs over the border").
-_VOICES = _POLITICAL_CUES | {"military_cue", "armed_group", "sustained"}
-_PLACE_WORDS = ("in", "across", "throughout", "around")  # "shoppers in Ireland furious"
+_VOICES = _POLITICAL_CUES | {"military_cue", "sustained"}
+_PLACE_WORDS = frozenset(("in", "across", "throughout", "around"))  # "shoppers in Ireland"
 _AT = frozenset(("at", "with"))  # the one a retort or anger is aimed at
 _PAST_CASE = "a court case: the violence it judges is past"
 # Offices a state acts through, named after it: "Senegal's PM accuses" (not its police).
@@ -144,7 +144,8 @@ class JusticeRules(WeaponRules):
         doer = self.actor_before(hit)
         if doer is not None:  # "Beijing furious"; "shoppers in Ireland furious" is a place
             text = self.title if doer.field == "title" else self.summary
-            return text[: doer.start].split()[-1:] not in ([w] for w in _PLACE_WORDS)
+            lead = text[: doer.start].split()
+            return not lead or lead[-1].lower() not in _PLACE_WORDS
         if self._state_acts(hit):
             return True
         target = self.actor_after(hit, 6)  # "fires back at Spain", "angry at No 10"

@@ -15,7 +15,7 @@ _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our
 _ENDING = frozenset({"rejection", "prevention"})
 _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "scale"))
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
-_ARTICLE = (["the"], ["a"], ["an"])  # "react to the storming": "to" before a noun
+_ARTICLES = frozenset(("the", "a", "an"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -79,7 +79,7 @@ class ScopeRules(ContextRules):
             if "needs_state" in entry.tags and (
                 "ongoing" in hit[2].tags
                 or ("named_war" in hit[2].tags and self.named_war(hit) is not None)
-                or self.joined[mod[1] : hit[0]].split() in _ARTICLE
+                or self._article_only(mod[1], hit[0])
             ):
                 # "connects to war in Ukraine", "walks miles to escape fighting", "react
                 # to the storming": a noun after "to", not a verb announced
@@ -97,6 +97,12 @@ class ScopeRules(ContextRules):
             if entry.rank < best_rank:  # threats and hypotheses rank alike: the first wins
                 best, best_rank = mod, entry.rank
         return best
+
+    def _article_only(self, start: int, end: int) -> bool:
+        """Is the text between two positions one article ("react to the storming":
+        a noun after "to", not a verb it announces)?"""
+        words = self.joined[start:end].split()
+        return len(words) == 1 and words[0] in _ARTICLES
 
     def _indefinite(self, hit: _Hit) -> bool:
         """Is the act generic: after "a", "an" or "any" ("a Chinese blockade or invasion"),
