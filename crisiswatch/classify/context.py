@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.justice import _VOICES, JusticeRules
+from crisiswatch.classify.justice import _ARMED_SIDE, _VOICES, JusticeRules
 from crisiswatch.classify.story import _POLICE, _at_work
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
@@ -53,7 +53,6 @@ _TROOPS = frozenset(
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
 
 # What arms a battle when no country is named ("rebels and soldiers battle").
-_ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 _ARMED = frozenset(("military_cue", "munition"))  # armed forces or a weapon
 
 

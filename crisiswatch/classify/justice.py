@@ -18,9 +18,11 @@ _CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged i
 _POLITICAL_CUES = frozenset(
     {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
 )
+# An armed side in the item: forces, a border, an armed group, fighting that goes on.
+_ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 # Who makes a warning or a criticism friction: a politician, an activist, an envoy, or
-# armed forces and borders ("trade barbs over the border").
-_VOICES = _POLITICAL_CUES | {"military_cue", "sustained"}
+# an armed side ("trade barbs over the border").
+_VOICES = _POLITICAL_CUES | _ARMED_SIDE
 _PLACE_WORDS = frozenset(("in", "across", "throughout", "around"))  # "shoppers in Ireland"
 _AT = frozenset(("at", "with"))  # the one a retort or anger is aimed at
 _PAST_CASE = "a court case: the violence it judges is past"
@@ -83,7 +85,7 @@ class JusticeRules(WeaponRules):
         if "legal" in tags and self._police_work(hit):
             return 0, f"'{self.text(hit)}' with no opponent, figure, protest or state: police work"
         if (
-            self.text(hit) == "alleged"
+            "case_claim" in tags
             and (court := self.near(hit, "court")) is not None
             and len({a.value for a in self.actors}) < 2
             and "political" not in self.tagged  # "Kremlin critic on trial": a state's case
