@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.justice import _ARMED_SIDE, _VOICES, JusticeRules
-from crisiswatch.classify.story import _POLICE, _at_work
+from crisiswatch.classify.justice import _VOICES, JusticeRules
+from crisiswatch.classify.story import _ARMED_SIDE, _POLICE, _at_work
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
 _GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"

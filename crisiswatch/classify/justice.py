@@ -10,7 +10,7 @@ calls `trial_level` and `court_level` at their places in its order of rules.
 from __future__ import annotations
 
 from crisiswatch.classify.itemtext import _Hit
-from crisiswatch.classify.story import _POLITICAL_ACTORS
+from crisiswatch.classify.story import _ARMED_SIDE, _POLITICAL_ACTORS
 from crisiswatch.classify.weapons import WeaponRules
 
 _CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged in", "probe into"
@@ -18,8 +18,6 @@ _CASE_LINKS = frozenset(("in", "into", "over", "for", "of", "to"))  # "charged i
 _POLITICAL_CUES = frozenset(
     {"political", "public_figure", "protest_cue", "motive", "foreigners", "armed_group", "coup"}
 )
-# An armed side in the item: forces, a border, an armed group, fighting that goes on.
-_ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 # Who makes a warning or a criticism friction: a politician, an activist, an envoy, or
 # an armed side ("trade barbs over the border").
 _VOICES = _POLITICAL_CUES | _ARMED_SIDE

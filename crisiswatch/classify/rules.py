@@ -70,7 +70,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "civil": frozenset({"protest_cue"}),
     "crowd": frozenset({"protest_cue"}),
     "casualty": frozenset(
-        {"disaster", "animals", "past_war", "protest_cue", "labour_cue", "walkout"}
+        {"disaster", "animals", "past_war", "protest_cue", "labour_cue", "walkout", "breaker"}
     ),
     "combat": frozenset({"disaster"}),
     "animal_attack": frozenset({"animals"}),
@@ -80,7 +80,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "cyberable": frozenset({"cyber"}),
     "force": frozenset(
         {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act", "court"}
-        | {"past_war", "private_person", "animals", "nature_force", "named_war"}
+        | {"past_war", "private_person", "animals", "nature_force", "named_war", "breaker"}
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),

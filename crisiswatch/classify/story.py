@@ -23,6 +23,8 @@ _CLAUSE_WORDS = frozenset(
     | {"because", "where", "that", "which", "who", "amid", "following", "despite", "than"}
 )
 _RELATIVE = frozenset(("which", "that", "who"))
+# The tags of an armed side in an item: armed forces, an armed group, fighting that goes on.
+_ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 _MARK = SEP.strip()  # the separator as a word of the joined text
 _DEFINITE_LEAD = frozenset(("the", "s"))  # "the killing", "the teenager's killing"
 _PAST_PASSIVE = frozenset(("was", "were"))  # "she was killed in 2012"
