@@ -104,7 +104,7 @@ def decoder_for(headers: httpx.Headers, limit: int) -> Decoder:
     ]
     if not codings:
         length = headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > limit:
+        if length.isdecimal() and int(length) > limit:
             raise Failure(f"body larger than the {size_words(limit)} cap")
         return Decoder(None, limit)
     if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):

@@ -325,7 +325,7 @@ class CivilRules(StoryRules):
         if cue is None:
             return False
         return all(
-            word.isdigit() or word in _DEAL_WORDS for word in self.joined[hit[1] : cue[0]].split()
+            word.isdecimal() or word in _DEAL_WORDS for word in self.joined[hit[1] : cue[0]].split()
         )
 
     def _labour_elsewhere(self, hit: _Hit) -> _Hit | None:

@@ -81,9 +81,9 @@ def count_near(
     best, best_distance = 0, 99
     for i in range(max(0, at - before), min(len(words), at + after + 1)):
         word = words[i]
-        if word.isdigit():
+        if word.isdecimal():
             if i > 0 and (
-                words[i - 1].isdigit()
+                words[i - 1].isdecimal()
                 or words[i - 1] in _NOT_COUNT_AFTER
                 or words[i - 1] in _PEOPLE
                 or (words[i - 1] == "of" and i > 1 and words[i - 2] in _AGE_WORDS)
@@ -91,7 +91,7 @@ def count_near(
             ):
                 continue  # the tail of "1,200", an age ("he was 85"), a date
             value, j = int(word), i + 1
-            while j < len(words) and len(words[j]) == 3 and words[j].isdigit():
+            while j < len(words) and len(words[j]) == 3 and words[j].isdecimal():
                 value, j = value * 1000 + int(words[j]), j + 1  # "1,200" reads "1 200"
             if (
                 (len(word) == 4 and 1900 <= value <= 2100)

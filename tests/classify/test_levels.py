@@ -205,7 +205,9 @@ ANY_TEXT = st.text(alphabet=st.characters(codec=None), max_size=300)
 WORDS = (
     "Israel Iran strike strikes missile kills 41 dozens war threatens could not anniversary "
     "ceasefire , . ; : - ' U.S. nuclear plant drones hit attack clash police protest workers "
-    "price İ ß ﬁ 😀 \u202e \x00 \ud800 \n"
+    "price İ ß ﬁ 😀 \u202e \x00 \ud800 \n "
+    # digits that str.isdigit accepts and int() does not, and ones both accept
+    "² ① ¹⁹⁹⁴ ٣٠ ５ 1994 1,200"
 )
 NEWSY = st.lists(st.sampled_from(WORDS.split(" ")), max_size=40).map(" ".join)
 KNOWN = known_codes()
@@ -236,6 +238,14 @@ def test_news_like_text_is_classified(title: str, summary: str) -> None:
     result = classify(title, summary)
     _check(result, title, summary)
     assert Classifier().classify(title, summary) == result
+
+
+@pytest.mark.parametrize("number", ["²", "①", "¹⁹⁹⁴", "2 ³⁰⁰", "٣٠"])
+def test_digit_like_characters_near_a_count(number: str) -> None:
+    """`isdigit` is true for superscripts and circled digits, which `int` rejects."""
+    result = classify(f"Russian strike kills {number} civilians in Kherson", f"In {number} ago")
+    _check(result, f"Russian strike kills {number} civilians in Kherson", f"In {number} ago")
+    assert result.level >= 3
 
 
 # -- the documentation's worked examples stay true -------------------------------------------
