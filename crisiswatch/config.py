@@ -7,6 +7,7 @@ the key, with a suggestion, because a traceback helps nobody edit a TOML file.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import tomllib
@@ -17,6 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import platformdirs
+
+from crisiswatch.schedule import MAX_INTERVAL, MIN_INTERVAL
 
 APP = "crisiswatch"
 PACKAGED_CONFIG = Path(__file__).parent / "data" / "config.toml"
@@ -85,29 +88,56 @@ class Config:
         return {code: list(names) for code, names in self.actors.items()}
 
 
-# The schema: section -> key -> (type, description). Kept as data so the
-# error messages, the suggestions and the docs all come from one place.
-_FEED_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "url": (str, "the feed's http(s) address"),
-    "name": (str, "a short display name"),
-    "interval": (int, "seconds between polls"),
-    "enabled": (bool, "true or false"),
-    "tags": (list, "a list of strings"),
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """One key of the schema: its TOML type(s), that type in words, and its bounds.
+
+    `kind` is what errors say the value must be ("an integer"), so a type mistake
+    reads as what to write instead.
+    """
+
+    types: type | tuple[type, ...]
+    kind: str  # "an integer", "a number", "true or false", ...
+    low: float | None = None  # inclusive bounds, for numbers
+    high: float | None = None
+    unit: str = ""
+    too_low: str = ""  # why values below `low` are refused, when it is not obvious
+
+    @property
+    def bounds(self) -> str:
+        """' 1-600 seconds', or '' for a key without a range."""
+        if self.low is None or self.high is None:
+            return ""
+        unit = f" {self.unit}" if self.unit else ""
+        return f" {_num(self.low)}-{_num(self.high)}{unit}"
+
+
+# The schema: section -> key -> _Key. Kept as data so the messages and the
+# suggestions come from one place. Every number has finite bounds: inf, nan or
+# 10**18 would otherwise load fine and then fail every poll, or crash one.
+_IMPOLITE = f"below {MIN_INTERVAL} seconds is impolite to feed servers"
+_INTERVAL = _Key(int, "an integer", MIN_INTERVAL, MAX_INTERVAL, "seconds", _IMPOLITE)
+_FEED_KEYS: dict[str, _Key] = {
+    "url": _Key(str, "a string"),  # the feed's http(s) address
+    "name": _Key(str, "a string"),  # a short display name
+    "interval": _INTERVAL,  # seconds between polls of this feed
+    "enabled": _Key(bool, "true or false"),
+    "tags": _Key(list, "a list of strings"),
 }
-_SECTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
+_SECTIONS: dict[str, dict[str, _Key]] = {
     "collector": {
-        "interval": (int, "default seconds between polls of a feed"),
-        "concurrency": (int, "requests in flight at once"),
-        "per_host": (int, "requests in flight per host"),
-        "timeout": ((int, float), "total seconds allowed per request"),
-        "max_body_mb": ((int, float), "largest feed body accepted, in MiB"),
-        "parse_timeout": ((int, float), "seconds one feed may take to parse"),
+        "interval": _INTERVAL,  # default seconds between polls of a feed
+        "concurrency": _Key(int, "an integer", 1, 1000),  # requests in flight at once
+        "per_host": _Key(int, "an integer", 1, 1000),  # requests in flight per host
+        "timeout": _Key((int, float), "a number", 1, 600, "seconds"),  # per request, in total
+        "max_body_mb": _Key((int, float), "a number", 0.1, 1024, "MiB"),  # largest body taken
+        "parse_timeout": _Key((int, float), "a number", 1, 600, "seconds"),  # per feed parse
     },
-    "storage": {"path": (str, "the SQLite file; empty means the user data dir")},
-    "watch": {"countries": (list, "ISO 3166-1 alpha-3 codes")},
+    "storage": {"path": _Key(str, "a string")},  # the SQLite file; empty = the user data dir
+    "watch": {"countries": _Key(list, "a list of country codes")},  # ISO 3166-1 alpha-3
     "alerts": {
-        "level": (int, "alert on items at or above this level (0-5)"),
-        "bell": (bool, "ring the terminal bell on alerts"),
+        "level": _Key(int, "an integer", 0, 5),  # alert on items at or above this level
+        "bell": _Key(bool, "true or false"),  # ring the terminal bell on alerts
     },
 }
 _TOP_KEYS = [*_SECTIONS, "feeds", "actors"]
@@ -142,7 +172,8 @@ def load_config(
 ) -> Config:
     source = find_config(path)
     try:
-        raw_text = source.read_bytes().decode("utf-8")
+        # utf-8-sig: Notepad and some other editors start the file with a BOM.
+        raw_text = source.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"{source}: config file not found; pass --config PATH or create it"
@@ -153,11 +184,37 @@ def load_config(
         data = tomllib.loads(raw_text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    except ValueError:  # int() refuses integers of more than 4300 digits
+        raise ConfigError(
+            f"{source}: not valid TOML: a number has more than 4300 digits; write a sensible value"
+        ) from None
     return _Validator(source, raw_text).build(data, db=db, require_feeds=require_feeds)
 
 
 def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc)
+
+
+def _num(value: float) -> str:
+    """A bound as a person writes it: 600, not 600.0."""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _shown(value: Any) -> str:
+    """A config value spelled as TOML would, on one line and short."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        text = str(value)
+        return text if len(text) <= 24 else f"{text[:20]}... ({len(text)} digits)"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)  # quoted, newlines escaped
+        return text if len(text) <= 40 else text[:36] + '..."'
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"  # TOML dates and times
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -211,21 +268,39 @@ class _Validator:
         return ConfigError(f"{where}: {what}")
 
     # -- validation -----------------------------------------------------------
-    def _check_type(
+    def _check_value(
         self,
         value: Any,
-        expected: type | tuple[type, ...],
+        spec: _Key,
         label: str,
-        hint: str,
         key: str,
         section: str | None,
         index: int | None = None,
     ) -> None:
-        types = expected if isinstance(expected, tuple) else (expected,)
+        """The value's type, then for numbers: finite and within the key's bounds."""
+        types = spec.types if isinstance(spec.types, tuple) else (spec.types,)
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if not ok:
-            got = type(value).__name__
-            raise self.fail(f"'{label}' must be {hint}, not {got} {value!r}", key, section, index)
+            raise self.fail(
+                f"'{label}' must be {spec.kind}{spec.bounds}, not {_shown(value)}",
+                key,
+                section,
+                index,
+            )
+        if spec.low is None or spec.high is None:
+            return
+        # nan fails every comparison and the bounds are finite: inf and nan are refused
+        # here too, and an integer of any size is compared without float overflow.
+        if not spec.low <= value <= spec.high:
+            unit = f" {spec.unit}" if spec.unit else ""
+            why = f": {spec.too_low}" if spec.too_low and value < spec.low else ""
+            raise self.fail(
+                f"'{label}' must be between {_num(spec.low)} and {_num(spec.high)}{unit}, "
+                f"not {_shown(value)}{why}",
+                key,
+                section,
+                index,
+            )
 
     def _check_keys(
         self, table: Mapping[str, Any], allowed: list[str], label: str, index: int | None = None
@@ -249,29 +324,15 @@ class _Validator:
                 raise self.fail(f"'{name}' must be a table ([{name}])", name)
             self._check_keys(table, list(schema), f"[{name}]")
             for key, value in table.items():
-                expected, hint = schema[key]
-                self._check_type(value, expected, f"{name}.{key}", hint, key, name)
+                self._check_value(value, schema[key], f"{name}.{key}", key, name)
             sections[name] = table
 
         col = sections["collector"]
         collector = CollectorConfig(**{k: v for k, v in col.items()})
-        for key in ("interval", "concurrency", "per_host", "timeout", "max_body_mb"):
-            if getattr(collector, key) <= 0:
-                raise self.fail(f"'collector.{key}' must be greater than 0", key, "collector")
-        if collector.interval < 30:
-            raise self.fail(
-                "'collector.interval' below 30 seconds is impolite to feed servers; use 30 or more",
-                "interval",
-                "collector",
-            )
 
         feeds = self._feeds(data.get("feeds", []), collector.interval, require_feeds)
         watch = self._countries(sections["watch"].get("countries", []))
         level = sections["alerts"].get("level", 4)
-        if not 0 <= level <= 5:
-            raise self.fail(
-                f"'alerts.level' must be between 0 and 5, not {level}", "level", "alerts"
-            )
         actors = self._actors(data.get("actors", {}))
 
         storage = sections["storage"].get("path", "")
@@ -304,8 +365,7 @@ class _Validator:
                 raise self.fail("each 'feeds' entry must be a table ([[feeds]])", "feeds")
             self._check_keys(table, list(_FEED_KEYS), "[[feeds]]", i)
             for key, value in table.items():
-                expected, hint = _FEED_KEYS[key]
-                self._check_type(value, expected, f"feeds.{key}", hint, key, "feeds", i)
+                self._check_value(value, _FEED_KEYS[key], f"feeds.{key}", key, "feeds", i)
             if "url" not in table:
                 raise self.fail(
                     f"feed #{i + 1} has no 'url'; add url = \"https://...\"", "", "feeds", i
@@ -331,13 +391,6 @@ class _Validator:
             if not all(isinstance(t, str) for t in tags):
                 raise self.fail("'feeds.tags' must be a list of strings", "tags", "feeds", i)
             feed_interval = table.get("interval", interval)
-            if feed_interval < 30:
-                raise self.fail(
-                    f"feed #{i + 1} interval {feed_interval} is below 30 seconds; use 30 or more",
-                    "interval",
-                    "feeds",
-                    i,
-                )
             feeds.append(
                 FeedConfig(
                     url=url,

@@ -88,7 +88,11 @@ class StoryRules(ItemText):
                 return False
             if word == "era":  # "dictatorship-era killings"; a "Soviet-era nerve agent" is new
                 return hit[2].level != 5
-            if len(word) == 4 and word.isdecimal() and 1900 <= int(word) <= self.engine.history_until:
+            if (
+                len(word) == 4
+                and word.isdecimal()
+                and 1900 <= int(word) <= self.engine.history_until
+            ):
                 if verb and back:
                     return False
                 previous = words[-back - 2] if back + 2 <= len(words) else ""

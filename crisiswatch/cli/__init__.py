@@ -91,6 +91,17 @@ def cli(
     ctx: click.Context, config_path: Path | None, db_path: Path | None, demo: bool, no_collect: bool
 ) -> None:
     if ctx.invoked_subcommand is not None:
+        # These two only shape the dashboard; ignoring them silently once let
+        # `crisiswatch --demo export` export the real database.
+        command = ctx.invoked_subcommand
+        for flag, given in (("--demo", demo), ("--no-collect", no_collect)):
+            if given:
+                hint = "; use 'crisiswatch collect --demo'" if command == "collect" else ""
+                raise click.UsageError(
+                    f"{flag} only applies to the dashboard ('crisiswatch {flag}'), "
+                    f"not to the '{command}' command{hint}",
+                    ctx=ctx,
+                )
         return
     ctx.meta["crisiswatch.config"] = config_path
     ctx.meta["crisiswatch.db"] = db_path

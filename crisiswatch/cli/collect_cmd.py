@@ -30,7 +30,11 @@ DEMO_RELEASE_EVERY = 5.0  # seconds between two releases of demo news
 
 @contextlib.contextmanager
 def demo_feeds(config: Config, db_given: bool) -> Iterator[tuple[Config, list[FeedConfig]]]:
-    """Serve the bundled seeds on 127.0.0.1 and point a temporary DB at them."""
+    """Serve the bundled seeds on 127.0.0.1 and point a temporary DB at them.
+
+    The temporary DB's folder lives exactly as long as this context: it is removed
+    on a normal exit, on Ctrl-C and on errors, so demo runs leave nothing in /tmp.
+    """
     from dataclasses import replace
 
     from crisiswatch.demo import DemoServer
@@ -44,8 +48,12 @@ def demo_feeds(config: Config, db_given: bool) -> Iterator[tuple[Config, list[Fe
         if db_given:
             yield config, feeds
             return
-        folder = Path(tempfile.mkdtemp(prefix="crisiswatch-demo-"))
-        yield replace(config, db_path=folder / "demo.db"), feeds
+        # ignore_cleanup_errors: a file still open (on Windows) must not turn a
+        # clean exit into a traceback over a temporary folder.
+        with tempfile.TemporaryDirectory(
+            prefix="crisiswatch-demo-", ignore_cleanup_errors=True
+        ) as folder:
+            yield replace(config, db_path=Path(folder) / "demo.db"), feeds
 
 
 class _Reporter:
@@ -65,7 +73,9 @@ class _Reporter:
                 TextColumn("polling"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.description}"),
+                # A feed's name is the user's text, not markup: "Reuters [World]" must
+                # show as written and "Kyiv Post [/opinion]" must not crash the bar.
+                TextColumn("{task.description}", markup=False),
                 transient=True,
             )
             self._progress.start()
@@ -121,7 +131,8 @@ def collect_cmd(once: bool, force: bool, demo: bool) -> None:
             config, feeds = stack.enter_context(
                 demo_feeds(config, bool(ctx.meta.get("crisiswatch.db")))
             )
-            click.echo(f"demo database: {config.db_path}", err=True)
+            temporary = "" if ctx.meta.get("crisiswatch.db") else " (temporary)"
+            click.echo(f"demo database: {config.db_path}{temporary}", err=True)
         lock = stack.enter_context(CollectorLock(config.db_path))
         try:
             locked = lock.acquire()

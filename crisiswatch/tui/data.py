@@ -190,8 +190,8 @@ def load_overview(
     alert_level: int = 4,
     headlines: int = 12,
 ) -> Overview:
-    max_rowid = store.max_rowid()  # first: rows after it are picked up by the next refresh
     """Everything the main screen shows; `auto` reuses the last most-active list."""
+    max_rowid = store.max_rowid()  # first: rows after it are picked up by the next refresh
     watched = tuple(watched)
     countries = watched or tuple(auto) or store.active_countries(now - WINDOW, AUTO_COUNTRIES)
     health = store.feed_health()

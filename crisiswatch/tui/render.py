@@ -38,10 +38,6 @@ def badge_style(level: int) -> str:
     return f"bold black on {level_style(level)}"
 
 
-def level_text(level: int) -> Text:
-    return Text(str(level), style=f"bold {level_style(level)}")
-
-
 class Cell(Text):
     """A table cell that shows plain text but sorts by a value of its own."""
 

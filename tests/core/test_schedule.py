@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import pytest
+
 from crisiswatch.models import utcnow
-from crisiswatch.schedule import MAX_BACKOFF, MAX_RETRY_AFTER, next_poll
+from crisiswatch.schedule import MAX_BACKOFF, MAX_INTERVAL, MAX_RETRY_AFTER, next_poll
 
 
 def delay(**kwargs) -> float:
@@ -36,3 +38,17 @@ def test_retry_after_wins_when_later_and_is_bounded() -> None:
     assert delay(errors=1, retry_after=5000) == 5000
     assert delay(errors=1, retry_after=10**9) == MAX_RETRY_AFTER
     assert delay(errors=1, retry_after=1) >= 480  # never earlier than the backoff
+
+
+@pytest.mark.parametrize("interval", [MAX_INTERVAL + 1, 10**12, 2**63 - 1, 10**400])
+def test_a_huge_interval_is_clamped_not_an_overflow(interval: int) -> None:
+    """The config refuses these; a caller that skips it must still get a date, not a crash."""
+    now = utcnow()
+    assert next_poll(now, interval) - now == timedelta(seconds=MAX_INTERVAL)
+    failing = next_poll(now, interval, errors=3, rng=random.Random(1)) - now
+    assert failing <= timedelta(seconds=MAX_BACKOFF)
+
+
+def test_a_nan_retry_after_is_ignored() -> None:
+    assert delay(retry_after=float("nan")) == 600
+    assert delay(retry_after=float("inf")) == MAX_RETRY_AFTER

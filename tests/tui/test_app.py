@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from textual.command import Command, CommandList
+from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from crisiswatch.config import Config
+from crisiswatch.index import FORMULA
 from crisiswatch.store import Store
 from crisiswatch.tui import app as tui_app
 from crisiswatch.tui.country_panel import CountryPanel
@@ -22,6 +25,7 @@ from crisiswatch.tui.help_screen import HelpScreen
 from crisiswatch.tui.item_screen import ItemScreen
 from crisiswatch.tui.level_filter import LevelFilter
 from crisiswatch.tui.paged_table import PagedTable
+from crisiswatch.tui.render import LEVEL_NAMES
 from crisiswatch.tui.search_screen import SearchScreen
 from crisiswatch.tui.status import CollectorStatus
 from crisiswatch.tui.watch_prompt import WatchPrompt
@@ -34,6 +38,19 @@ S = TypeVar("S")
 def plain(widget: Widget) -> str:
     rendered = widget.render()
     return rendered.plain if hasattr(rendered, "plain") else str(rendered)
+
+
+def on_screen(widget: Widget) -> str:
+    """The widget's text as it is drawn, laid out at its current size."""
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(strip.text for strip in strips)
+
+
+def palette_choice(app) -> str | None:
+    """The command palette entry Enter would run now, as plain text."""
+    lists = app.screen.query(CommandList)
+    option = lists.first().highlighted_option if lists else None
+    return str(option.hit.text) if isinstance(option, Command) else None
 
 
 def headlines(panel: CountryPanel) -> str:
@@ -453,7 +470,17 @@ async def test_feeds_help_and_quit(config: Config) -> None:
         await pilot.press("escape", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         body = app.screen.query_one("#help-body", Static)
-        assert body.render() is not None
+        await wait_for(pilot, lambda: body.size.height > 0)
+        shown = on_screen(body)
+        for needle in (
+            "full-text search over all stored items",  # a key's row
+            "command palette: themes, countries, every action",
+            "Escalation index",
+            FORMULA.splitlines()[2].strip(),  # the escalation formula itself
+            "no news there is not good news",
+        ):
+            assert needle in shown, (needle, shown)
+        assert all(name in shown for name in LEVEL_NAMES.values()), shown
         await pilot.press("escape")
         await pilot.press("q")
     assert app.return_code == 0
@@ -465,8 +492,7 @@ async def test_command_palette_zooms_a_country(config: Config) -> None:
         await loaded(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"Zoom: Taiwan")
-        await wait_for(pilot, lambda: app.screen.query("CommandList Option") or True)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_choice(app) == "Zoom: Taiwan (TWN)")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountryScreen))
         assert app.screen.code == "TWN"
