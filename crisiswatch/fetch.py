@@ -38,6 +38,7 @@ ACCEPT = (
 )
 ACCEPT_ENCODING = "gzip, deflate"  # only what Decoder can undo
 ERROR_MAX = 300  # characters of an error message
+RETRY_AFTER_MAX = 1e12  # seconds; longer waits (30,000 years) are all the same wait
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
@@ -87,22 +88,26 @@ def _host_key(url: str) -> str:
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds from now: either delta-seconds or an HTTP-date."""
+    """Retry-After as seconds from now: either delta-seconds or an HTTP-date.
+
+    The value comes from the server, so anything else (Unicode digits such as
+    '²' that `str.isdigit` accepts, dates no calendar has) is ignored rather
+    than trusted: None, never an exception.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(int(value))
+    if value.isascii() and value.isdigit():
+        # float() has no digit limit (int() refuses past 4300 digits); cap the absurd.
+        return min(float(value), RETRY_AFTER_MAX)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        now = now or datetime.now(UTC)
+        return max(0.0, (when - now).total_seconds())
+    except Exception:  # TypeError, ValueError, OverflowError...: a header we cannot read
         return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 def _status_words(status: int, reason: str = "") -> str:
@@ -306,7 +311,16 @@ class Fetcher:
             if progress.slot is not None:
                 self._leave(progress.slot)
         elapsed = time.perf_counter() - started
-        return self._result(progress, error, elapsed)
+        try:
+            return self._result(progress, error, elapsed)
+        except Exception as exc:  # a bug reading the response must not escape: see the module doc
+            return FetchResult(
+                url=url,
+                status=progress.status,
+                body=None,
+                error=clean_text(describe_error(exc, url), ERROR_MAX, html=False),
+                elapsed=elapsed,
+            )
 
     def _result(self, progress: _Progress, error: str | None, elapsed: float) -> FetchResult:
         status = progress.status

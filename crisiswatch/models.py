@@ -81,16 +81,29 @@ class Classification:
         }
 
 
-def item_id(feed_url: str, guid: str | None, link: str | None, title: str) -> str:
-    """Stable identity: feed + guid, else feed + link, else feed + title hash."""
-    key = guid or link or ("title:" + title)
-    return hashlib.blake2b(f"{feed_url}\x00{key}".encode(), digest_size=12).hexdigest()
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def item_fingerprint(feed_url: str, link: str | None, title: str) -> str:
-    """Second identity that survives feeds which rewrite their GUIDs on every fetch."""
-    text = f"{feed_url}\x00{link or ''}\x00{title.casefold()}"
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+def content_keys(feed_url: str, link: str | None, title: str, summary: str) -> tuple[str, str]:
+    """An item's keys made from what it says: (id for an item without GUID, fingerprint).
+
+    The fingerprint, unique as well, is feed + link + title + summary: it catches a
+    feed that invents new GUIDs for the same stories on every fetch, while entries
+    that share a title (and a link, or none) but say different things stay apart.
+    The date is left out on purpose: churning feeds re-stamp it too, and a feed
+    without dates gets a new estimate on every fetch. A GUID never contains a NUL
+    (parse.py hashes unprintable ones), so the content id cannot meet a GUID's.
+    """
+    content = f"{feed_url}\x00{link or ''}\x00{title.casefold()}\x00{summary}"
+    return _digest(f"\x00item\x00{content}"), _digest(content)
+
+
+def item_id(feed_url: str, guid: str | None, link: str | None, title: str, summary: str) -> str:
+    """Stable identity: feed + GUID, else what the entry says (`content_keys`)."""
+    if guid:
+        return _digest(f"{feed_url}\x00{guid}")
+    return content_keys(feed_url, link, title, summary)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +120,12 @@ class Item:
 
     @property
     def id(self) -> str:
-        return item_id(self.feed_url, self.guid, self.url, self.title)
+        return item_id(self.feed_url, self.guid, self.url, self.title, self.summary)
 
     @property
     def fingerprint(self) -> str:
-        return item_fingerprint(self.feed_url, self.url, self.title)
+        """Second identity that survives feeds which rewrite their GUIDs on every fetch."""
+        return content_keys(self.feed_url, self.url, self.title, self.summary)[1]
 
 
 # One item as the store writes it: (id, fingerprint, guid, title, summary, url,

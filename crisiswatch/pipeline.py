@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,11 +21,15 @@ from crisiswatch.config import CollectorConfig, FeedConfig
 from crisiswatch.fetch import Fetcher, FetchResult
 from crisiswatch.models import ParsedFeed, from_iso, to_iso, utcnow
 from crisiswatch.parse_pool import ParsePool
+from crisiswatch.sanitize import clean_text
 from crisiswatch.schedule import next_poll
 from crisiswatch.store import FeedRow, Store, StoreError, describe_db_error
 from crisiswatch.writer import Writer
 
 Status = Literal["ok", "not_modified", "failed"]
+
+log = logging.getLogger(__name__)
+ERROR_MAX = 300  # characters of an unexpected error's message
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,10 @@ class Collector:
         self._fetcher: Fetcher | None = None
         self._pool: ParsePool | None = None
         self._feed_names = {f.url: f.name for f in self.feeds}
+        # The feeds this collector polls. The feeds table is shared by every config
+        # that uses the database, and its `enabled` column says what the last sync
+        # wanted: polling by our own list means another config can never starve us.
+        self._own_urls = [f.url for f in self.feeds if f.enabled]
         self._store_problem: str | None = None  # a failed write in the current poll
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -159,9 +168,10 @@ class Collector:
         summary = PollSummary()
         self._store_problem = None
         try:
-            due = await self._write(
-                self.store.due_feeds, utcnow(), [f.url for f in self.feeds] if force else None
-            )
+            if force:
+                due = await self._write(self.store.due_feeds, utcnow(), self._own_urls)
+            else:
+                due = await self._write(self.store.due_feeds, utcnow(), among=self._own_urls)
         except Exception as exc:  # the DB is unreadable: say so, poll nothing
             summary.store_error = describe_db_error(self.db_path, exc)
             return summary
@@ -197,7 +207,36 @@ class Collector:
         return summary
 
     async def _poll_feed(self, feed: FeedRow) -> FeedOutcome:
+        """Poll one feed; never raises (but for cancellation).
+
+        A bug that one feed's response triggers is recorded as that feed's
+        failure: it must not end the poll and lose the other feeds' items.
+        """
         started = time.perf_counter()
+        try:
+            return await self._poll_one(feed, started)
+        except Exception as exc:
+            name = self._feed_names.get(feed.url, feed.name)
+            message = clean_text(
+                f"unexpected error: {type(exc).__name__}: {exc}", ERROR_MAX, html=False
+            )
+            log.error("%s: %s", feed.url, message)
+            with contextlib.suppress(Exception):  # health is advisory (see _record)
+                errors = feed.consecutive_errors + 1
+                now = utcnow()
+                await self._record(
+                    feed.id,
+                    {
+                        "last_attempt": to_iso(now),
+                        "consecutive_errors": errors,
+                        "error": message,
+                        "next_poll": to_iso(next_poll(now, feed.interval, errors=errors)),
+                    },
+                )
+            seconds = time.perf_counter() - started
+            return FeedOutcome(feed.url, name, "failed", error=message, seconds=seconds)
+
+    async def _poll_one(self, feed: FeedRow, started: float) -> FeedOutcome:
         name = self._feed_names.get(feed.url, feed.name)
         interval = feed.interval
         assert self._fetcher is not None and self._pool is not None
@@ -293,6 +332,10 @@ class Collector:
                 poll.cancel()
                 await asyncio.gather(poll, return_exceptions=True)
                 return
+            problem = None if poll.cancelled() else poll.exception()
+            if problem is not None:  # a bug: say so, and poll again at the next due time
+                words = clean_text(f"{type(problem).__name__}: {problem}", ERROR_MAX, html=False)
+                log.error("the poll failed: %s", words)
             force = False
             delay = await self._write(self._seconds_until_next_poll)
             waiters = {asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())}
@@ -306,7 +349,7 @@ class Collector:
                 force = True
 
     def _seconds_until_next_poll(self) -> float:
-        nxt = self.store.next_poll_time()
+        nxt = self.store.next_poll_time(among=self._own_urls)
         if nxt is None:
             return 60.0
         return min(max((from_iso(nxt) - utcnow()).total_seconds(), 1.0), 300.0)

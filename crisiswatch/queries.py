@@ -105,12 +105,30 @@ class ItemQueries:
     __slots__ = ()
     conn: sqlite3.Connection
 
-    def feed_health(self) -> list[FeedHealth]:
-        rows = self.conn.execute(
-            "SELECT url, name, enabled AND NOT gone, last_status, last_ok, last_attempt, "
-            "consecutive_errors, error, warning, next_poll, items_total, tags "
-            "FROM feeds WHERE enabled = 1 OR gone = 1 ORDER BY consecutive_errors > 0 DESC, name"
+    def feed_health(self, urls: Sequence[str] | None = None) -> list[FeedHealth]:
+        """Health of the enabled (or gone) feeds, failing first; with `urls`, of those feeds.
+
+        `urls` is for a reader with a config of its own: the `enabled` column is
+        what the last collector's config said, and the database may be shared.
+        """
+        columns = (
+            "SELECT url, name, {enabled}, last_status, last_ok, last_attempt, "
+            "consecutive_errors, error, warning, next_poll, items_total, tags FROM feeds "
         )
+        order = " ORDER BY consecutive_errors > 0 DESC, name"
+        if urls is None:
+            rows = self.conn.execute(
+                columns.format(enabled="enabled AND NOT gone")
+                + "WHERE enabled = 1 OR gone = 1"
+                + order
+            )
+        else:
+            rows = self.conn.execute(
+                columns.format(enabled="NOT gone")
+                + "WHERE url IN (SELECT value FROM json_each(?))"
+                + order,
+                (json.dumps(list(urls)),),
+            )
         return [
             FeedHealth(
                 url=r[0],

@@ -2,13 +2,21 @@
 
 A file records the migrations it has had in `PRAGMA user_version`; `Store`
 applies the missing ones in order, each in its own transaction. Migrations
-only ever add (tables, columns, indexes), so a reader of an older file still
-finds everything it queries.
+never drop or rename anything (they add tables, columns and indexes, or
+recompute values), so a reader of an older file still finds everything it
+queries.
+
+Migration 3 rewrites the stored keys with `models.content_keys`, the very
+function items and the store make them with.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
+
+from crisiswatch.models import content_keys
+
+_Text = str | None
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -85,5 +93,43 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX items_seen ON items(seen)")
 
 
-MIGRATIONS = (_migration_1, _migration_2)
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Re-key every item with `content_keys`, keeping every row.
+
+    The old fingerprint (feed + link + title) made two different entries with
+    the same title and no link one item, and dropped the second; without a
+    GUID, the old id (feed + link, else title) did the same. The new keys are
+    made from a superset of the old ones' parts, so rows that were unique stay
+    unique; ids from a GUID stay as they are. The search index is not touched
+    (title and summary do not change), so its update trigger is set aside for
+    the rewrite.
+    """
+    conn = db.conn
+
+    def keys(feed_url: _Text, link: _Text, title: _Text, summary: _Text) -> tuple[str, str]:
+        return content_keys(feed_url or "", link, title or "", summary or "")
+
+    def new_id(feed_url: _Text, link: _Text, title: _Text, summary: _Text) -> str:
+        return keys(feed_url, link, title, summary)[0]
+
+    def new_fingerprint(feed_url: _Text, link: _Text, title: _Text, summary: _Text) -> str:
+        return keys(feed_url, link, title, summary)[1]
+
+    conn.create_function("cw_content_id", 4, new_id, deterministic=True)
+    conn.create_function("cw_fingerprint", 4, new_fingerprint, deterministic=True)
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'items_au'"
+    ).fetchone()
+    if trigger:
+        conn.execute('DROP TRIGGER "items_au"')
+    args = "(SELECT url FROM feeds WHERE feeds.id = items.feed_id), url, title, summary"
+    conn.execute(
+        f"""UPDATE items SET fingerprint = cw_fingerprint({args}),
+              id = CASE WHEN coalesce(guid, '') = '' THEN cw_content_id({args}) ELSE id END"""
+    )
+    if trigger:
+        conn.execute(trigger[0])
+
+
+MIGRATIONS = (_migration_1, _migration_2, _migration_3)
 SCHEMA_VERSION = len(MIGRATIONS)

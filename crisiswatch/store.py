@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from crisiswatch.models import (
     Classification,
     Item,
     ItemRow,
+    content_keys,
     item_row,
     to_iso,
 )
@@ -68,6 +70,22 @@ class FeedRow:
     consecutive_errors: int
 
 
+def _readonly_uri(path: Path) -> str:
+    """A read-only SQLite URI for `path`; `?`, `#` and `%` in a file name are escaped."""
+    return f"file://{urllib.parse.quote(str(path.absolute()))}?mode=ro"
+
+
+def _feed_filter(urls: Iterable[str] | None) -> tuple[str, list[Any]]:
+    """SQL (to follow a WHERE) and its parameters for "these feeds", else "enabled feeds".
+
+    The list goes in as one JSON parameter: a config may name more feeds than
+    SQLite allows `?` placeholders.
+    """
+    if urls is None:
+        return " AND enabled = 1", []
+    return " AND url IN (SELECT value FROM json_each(?))", [json.dumps(list(urls))]
+
+
 # -- the store -----------------------------------------------------------------------
 
 
@@ -80,8 +98,11 @@ class Store(ItemQueries):
         try:
             if not readonly:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+            # A reader opens with mode=ro: a plain connect creates a missing file, so a
+            # mistyped --db would leave an empty database behind.
+            target = _readonly_uri(self.path) if readonly else str(self.path)
             conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                target, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, uri=readonly
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db = sqlite_utils.Database(conn)
@@ -107,6 +128,11 @@ class Store(ItemQueries):
                     f"{self.schema_version()} > {SCHEMA_VERSION}); upgrade crisiswatch to use it"
                 )
         except sqlite3.Error as exc:
+            if readonly and not self.path.exists():
+                raise StoreError(
+                    f"{self.path}: no such database; check the path, "
+                    "or run `crisiswatch collect` to create it"
+                ) from None
             raise StoreError(describe_db_error(self.path, exc)) from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create the database folder ({exc})") from None
@@ -194,25 +220,35 @@ class Store(ItemQueries):
                 f"UPDATE feeds SET enabled = 0 WHERE url NOT IN ({marks})", configured
             )
 
-    def due_feeds(self, now: datetime, urls: Iterable[str] | None = None) -> list[FeedRow]:
-        """Enabled feeds whose next poll time has come (or, with `urls`, those feeds)."""
+    def due_feeds(
+        self,
+        now: datetime,
+        urls: Iterable[str] | None = None,
+        *,
+        among: Iterable[str] | None = None,
+    ) -> list[FeedRow]:
+        """Feeds whose next poll time has come; with `urls`, those feeds whatever the time.
+
+        A collector names its own feeds (`urls` or `among`) rather than trusting
+        the `enabled` column: that column is what the last config synced into a
+        database that several configs may share. With neither, every enabled feed.
+        """
         sql = (
             "SELECT id, url, coalesce(fetch_url, url), name, interval, etag, last_modified, "
-            "body_hash, consecutive_errors FROM feeds WHERE enabled = 1 AND gone = 0"
+            "body_hash, consecutive_errors FROM feeds WHERE gone = 0"
         )
-        params: list[Any] = []
-        if urls is not None:
-            wanted = list(urls)
-            sql += f" AND url IN ({','.join('?' * len(wanted))})"
-            params += wanted
-        else:
+        where, params = _feed_filter(among if urls is None else urls)
+        sql += where
+        if urls is None:
             sql += " AND (next_poll IS NULL OR next_poll <= ?)"
             params.append(to_iso(now))
         return [FeedRow(*row) for row in self.conn.execute(sql + " ORDER BY id", params)]
 
-    def next_poll_time(self) -> str | None:
+    def next_poll_time(self, *, among: Iterable[str] | None = None) -> str | None:
+        """The earliest next poll of these feeds (default: of every enabled feed)."""
+        where, params = _feed_filter(among)
         row = self.conn.execute(
-            "SELECT min(next_poll) FROM feeds WHERE enabled = 1 AND gone = 0"
+            f"SELECT min(next_poll) FROM feeds WHERE gone = 0{where}", params
         ).fetchone()
         return row[0] if row else None
 
@@ -276,13 +312,23 @@ class Store(ItemQueries):
         a feed that edits or re-dates an item cannot rewrite history. `health`
         (record_poll's columns) is written in the same transaction, so the
         feed's body hash never says "stored" for items that are not.
+
+        The row's content keys are made again here with `models.content_keys`,
+        the function the stored rows were migrated with, so what counts as "the
+        same item" is decided in one place whatever made the row. Only an id
+        from a GUID (feed + GUID) is taken from the row.
         """
         seen_iso = to_iso(seen)
         new = 0
         execute = self.conn.execute
+        feed = execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        feed_url = feed[0] if feed else ""
         for row in rows:
-            (item_id, fingerprint, guid, title, summary, url, published, estimated,
+            (item_id, _, guid, title, summary, url, published, estimated,
              actors, level, deescalation, evidence, version) = row  # fmt: skip
+            content_id, fingerprint = content_keys(feed_url, url, title, summary)
+            if not guid:
+                item_id = content_id
             stored = execute(
                 """INSERT INTO items (id, fingerprint, feed_id, guid, title, summary, url,
                      published, published_estimated, seen, actors, level, deescalation,

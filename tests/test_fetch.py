@@ -607,3 +607,36 @@ async def test_one_client_with_a_small_pool_per_origin(feed_server: FeedServer) 
         assert transport._pools == {}  # closed with the client
     finally:
         other.stop()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\xb2",  # superscript two: str.isdigit() says yes, int() says no
+        "\u2460",  # circled digit one
+        "\u0663",  # Arabic-Indic three: int() would take it, HTTP does not
+        "1\xb2",
+        "Mon, 99 Zzz 99999999999999999999 99:99:99 +9999",
+        "Fri, 31 Dec 99999 23:59:59 GMT",
+        "\x00",
+    ],
+)
+def test_retry_after_that_is_not_http_is_ignored(value: str) -> None:
+    assert parse_retry_after(value, datetime(2025, 1, 6, tzinfo=UTC)) is None
+
+
+def test_retry_after_with_thousands_of_digits_is_a_long_wait() -> None:
+    wait = parse_retry_after("9" * 5000)  # int() refuses strings this long
+    assert wait is not None and 3600 * 24 * 365 < wait < float("inf")
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_unicode_digit_retry_after_is_a_failure_not_an_exception(
+    feed_server: FeedServer, status: int
+) -> None:
+    """`Retry-After: ²` once raised ValueError out of fetch(), which promises never to raise."""
+    url = feed_server.static("/sq.xml", b"", status=status, Retry_After="\xb2")
+    result = await fetch(url)
+    assert result.headers.get("retry-after") == "\xb2"  # it did reach the client
+    assert result.status == status and result.error is not None and str(status) in result.error
+    assert result.retry_after is None

@@ -111,7 +111,7 @@ async def test_many_concurrent_parses() -> None:
         )
     assert all(len(r.rows) == 50 and r.error is None for r in results)
     assert {r.rows[0][0] for r in results} == {  # item ids hash the feed URL
-        item_id(f"https://news.example/{i}", "id-0", None, "") for i in range(40)
+        item_id(f"https://news.example/{i}", "id-0", None, "", "") for i in range(40)
     }
 
 

@@ -66,7 +66,7 @@ def session(
                 ) from None
             if not owner:
                 status.mode = "read-only: another collector writes this DB"
-        _prepare_db(config, feeds, writable=owner or not collect)
+        _prepare_db(config, feeds, owner=owner, collect=collect)
         child: CollectorProcess | None = None
         if owner:
             child = _start_collector(config, feeds, status, lock)
@@ -74,13 +74,22 @@ def session(
         yield config, status, child
 
 
-def _prepare_db(config: Config, feeds: Sequence[FeedConfig], *, writable: bool) -> None:
-    """Create and migrate the DB before the first read, so the view never waits on it."""
-    if not writable and config.db_path.exists():
+def _prepare_db(config: Config, feeds: Sequence[FeedConfig], *, owner: bool, collect: bool) -> None:
+    """Create and migrate the DB before the first read, so the view never waits on it.
+
+    Only the owner, whose collector polls these feeds, syncs the feeds table:
+    a sync disables every feed missing from this config, and in a database
+    shared with another config that would stop its collector's feeds. A
+    `--no-collect` dashboard writes nothing at all (not even a new file for a
+    mistyped --db); one that found another collector creates the schema that
+    collector is about to create anyway.
+    """
+    if not owner and (not collect or config.db_path.exists()):
         return
     try:
         with Store(config.db_path) as store:
-            store.sync_feeds(feeds)
+            if owner:
+                store.sync_feeds(feeds)
     except StoreError as exc:
         if config.db_path.exists():
             return  # e.g. a read-only file: the dashboard can still read it

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import click
 
 from crisiswatch.cli.common import Fail, common_options, load
+from crisiswatch.config import Config
+from crisiswatch.models import FeedHealth
 from crisiswatch.store import Store, StoreError
 
 
@@ -16,21 +18,7 @@ from crisiswatch.store import Store, StoreError
 @common_options
 def feeds_cmd(as_json: bool) -> None:
     """Show each feed's health: last status, last success, errors, next poll."""
-    config = load(require_feeds=False)
-    try:
-        with Store(config.db_path) as store:
-            store.sync_feeds(config.feeds)
-            health = store.feed_health()
-    except StoreError as exc:
-        if not config.db_path.exists():
-            raise Fail(str(exc)) from None
-        # Read-only file or full disk: the health already stored is still worth showing.
-        try:
-            with Store(config.db_path, readonly=True) as store:
-                health = store.feed_health()
-        except StoreError:
-            raise Fail(str(exc)) from None
-        click.echo(f"crisiswatch: warning: {exc}", err=True)
+    health = _health(load(require_feeds=False))
     if as_json:
         click.echo(json.dumps([asdict(h) for h in health], indent=2, ensure_ascii=False))
         return
@@ -58,3 +46,34 @@ def feeds_cmd(as_json: bool) -> None:
             Text(problem, "red" if h.error else "yellow"),
         )
     Console().print(table)
+
+
+def _health(config: Config) -> list[FeedHealth]:
+    """This config's feeds as the database knows them, read without writing anything.
+
+    Syncing the feeds table from here would disable, in a database that
+    several configs share, every feed missing from this config, and the
+    collector polling them would stop. A config with no enabled feeds shows
+    every enabled feed stored.
+    """
+    configured = [feed for feed in config.feeds if feed.enabled]
+    try:
+        with Store(config.db_path, readonly=True) as store:
+            stored = store.feed_health([f.url for f in configured] if configured else None)
+    except StoreError as exc:
+        if config.db_path.exists() or not configured:
+            raise Fail(str(exc)) from None
+        click.echo(
+            f"crisiswatch: note: {config.db_path}: no database yet; nothing polled", err=True
+        )
+        stored = []
+    if not configured:
+        return stored
+    known = {h.url: h for h in stored}
+    health = [
+        replace(known[f.url], name=f.name, tags=list(f.tags))
+        if f.url in known
+        else FeedHealth(url=f.url, name=f.name, tags=list(f.tags))
+        for f in configured
+    ]
+    return sorted(health, key=lambda h: (h.consecutive_errors == 0, h.name))

@@ -174,8 +174,18 @@ def test_reader_reads_while_writer_writes(tmp_path: Path) -> None:
 
 
 def test_readonly_store_refuses_empty_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
     with pytest.raises(StoreError, match="no crisiswatch data here yet"):
-        Store(tmp_path / "empty.db", readonly=True)
+        Store(empty, readonly=True)
+
+
+def test_readonly_store_never_creates_the_file(tmp_path: Path) -> None:
+    """A reader of a mistyped path must not leave an empty database there."""
+    missing = tmp_path / "none.db"
+    with pytest.raises(StoreError, match="no such database"):
+        Store(missing, readonly=True)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
