@@ -90,6 +90,8 @@ class ActorRules(CivilRules):
         if "since" in lead and not _WAR_START.isdisjoint(lead):
             return None  # "the first visit since the start of Syria's war": a time, not news
         if (actor := self.actor_before(hit)) is not None:
+            if "conflict" in self.text(hit) and not self._conflict_named(actor):
+                return None  # "a Taiwan conflict could cost...": feared, not going on
             # "Is a US-Venezuela war coming?": a war in general, not one going on
             definite = not self.article_before(self.joined_start(actor))
             return f"the {actor.text} {self.text(hit)}{ONGOING_WAR}", definite
@@ -99,6 +101,12 @@ class ActorRules(CivilRules):
         # "to help its war on Ukraine": a possessive makes the war one already waged
         definite = bool(lead) and (lead[-1] in _POSSESSIVES or lead[-1] == "the")
         return f"{self.text(hit)} {link} {actor.text}{ONGOING_WAR}", definite
+
+    def _conflict_named(self, actor: Evidence) -> bool:
+        """Is "conflict" after `actor` one the item names as going on: between two states
+        ("the Israel-Iran conflict") or one state's own ("Sudan's conflict")?"""
+        other = self.actor_ending_at(self.joined_start(actor) - 1)
+        return (other is not None and other.value != actor.value) or self._possessive(actor)
 
     def actors_between(self, a: _Hit, b: _Hit) -> bool:
         """Is a country named between two hits ("strikes Iran, court hears")?"""
