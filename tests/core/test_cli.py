@@ -298,42 +298,18 @@ def test_the_dashboards_collector_process_ends_with_it(
     tmp_path: Path, feed_server: FeedServer, ending: str
 ) -> None:
     """`crisiswatch` in a real terminal: its collector is a child that never outlives it."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-    import threading
+    from tests.core.terminal import terminal
 
     config = write_config(tmp_path, feed_server.static("/x.xml", story_feed()))
     db = tmp_path / "cw.db"
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {**os.environ, "CRISISWATCH_CONFIG": "", "TERM": "xterm-256color"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crisiswatch", "--config", str(config), "--db", str(db)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
-    screen = bytearray()
-
-    def drain() -> None:  # a terminal that is not read stops the app writing to it
-        with contextlib.suppress(OSError):
-            while chunk := os.read(master, 65536):
-                screen.extend(chunk)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
     collector: list[int] = []
-    try:
+    args = ["--config", str(config), "--db", str(db)]
+    with terminal(args, interactive=True) as term:
 
         def collector_started() -> bool:
             collector[:] = [
                 pid
-                for pid in _children(proc.pid)
+                for pid in _children(term.proc.pid)
                 if b"collector_process" in Path(f"/proc/{pid}/cmdline").read_bytes()
             ]
             if not collector or not db.exists():
@@ -342,20 +318,15 @@ def test_the_dashboards_collector_process_ends_with_it(
                 polled = "SELECT count(*) FROM feeds WHERE last_attempt IS NOT NULL"
                 return conn.execute(polled).fetchone()[0] == 1
 
+        screen = term.screen
         _until(collector_started, 60, f"the collector's first poll; screen: {screen[-300:]!r}")
         if ending == "q":
-            os.write(master, b"q")
-            assert proc.wait(30) == 0
+            os.write(term.master, b"q")
+            assert term.proc.wait(30) == 0
         else:
-            proc.kill()  # no chance to clean up: the collector sees its stdin close
-            proc.wait(10)
+            term.proc.kill()  # no chance to clean up: the collector sees its stdin close
+            term.proc.wait(10)
         _until(lambda: not _alive(collector[0]), 30, "the collector to exit")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-        os.close(master)
-        reader.join(5)
     lock = CollectorLock(db)
     assert lock.acquire(), "the collector lock outlived the dashboard"
     lock.release()

@@ -6,14 +6,12 @@ files, a real HTTP server on 127.0.0.1.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -127,41 +125,13 @@ def test_the_groups_db_option_still_reaches_the_command(tmp_path: Path) -> None:
 
 def run_in_terminal(args: list[str], cwd: Path, timeout: float = 60) -> tuple[int, str]:
     """Run crisiswatch with a pseudo-terminal as stdout and stderr; its exit code and output."""
-    import fcntl
-    import pty
-    import struct
-    import termios
+    from tests.core.terminal import terminal
 
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
-    env = {**os.environ, "CRISISWATCH_CONFIG": "", "TERM": "xterm-256color"}
-    env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crisiswatch", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=slave,
-        cwd=cwd,
-        env=env,
-    )
-    os.close(slave)
-    screen = bytearray()
-
-    def drain() -> None:  # until the child closes the terminal (EIO)
-        with contextlib.suppress(OSError):
-            while chunk := os.read(master, 65536):
-                screen.extend(chunk)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        code = proc.wait(timeout)
-        reader.join(10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-        os.close(master)
+    with terminal(args, cols=200, color=True, cwd=cwd) as term:
+        code = term.proc.wait(timeout)
+        assert term.reader is not None
+        term.reader.join(10)  # the rest of the output, up to the terminal's close
+        screen = bytes(term.screen)
     return code, ANSI.sub("", screen.decode("utf-8", "replace"))
 
 
