@@ -111,24 +111,18 @@ class ItemQueries:
         `urls` is for a reader with a config of its own: the `enabled` column is
         what the last collector's config said, and the database may be shared.
         """
-        columns = (
-            "SELECT url, name, {enabled}, last_status, last_ok, last_attempt, "
-            "consecutive_errors, error, warning, next_poll, items_total, tags FROM feeds "
-        )
-        order = " ORDER BY consecutive_errors > 0 DESC, name"
+        params: list[str] = []
         if urls is None:
-            rows = self.conn.execute(
-                columns.format(enabled="enabled AND NOT gone")
-                + "WHERE enabled = 1 OR gone = 1"
-                + order
-            )
+            enabled, where = "enabled AND NOT gone", "enabled = 1 OR gone = 1"
         else:
-            rows = self.conn.execute(
-                columns.format(enabled="NOT gone")
-                + "WHERE url IN (SELECT value FROM json_each(?))"
-                + order,
-                (json.dumps(list(urls)),),
-            )
+            enabled, where = "NOT gone", "url IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(urls)))
+        rows = self.conn.execute(
+            f"SELECT url, name, {enabled}, last_status, last_ok, last_attempt, "
+            "consecutive_errors, error, warning, next_poll, items_total, tags FROM feeds "
+            f"WHERE {where} ORDER BY consecutive_errors > 0 DESC, name",
+            params,
+        )
         return [
             FeedHealth(
                 url=r[0],

@@ -24,7 +24,6 @@ from crisiswatch.models import (
     Classification,
     Item,
     ItemRow,
-    content_keys,
     item_row,
     to_iso,
 )
@@ -313,22 +312,15 @@ class Store(ItemQueries):
         (record_poll's columns) is written in the same transaction, so the
         feed's body hash never says "stored" for items that are not.
 
-        The row's content keys are made again here with `models.content_keys`,
-        the function the stored rows were migrated with, so what counts as "the
-        same item" is decided in one place whatever made the row. Only an id
-        from a GUID (feed + GUID) is taken from the row.
+        A row's id and fingerprint come from `models.content_keys` (via `Item`),
+        the function migration 3 re-keyed the stored rows with.
         """
         seen_iso = to_iso(seen)
         new = 0
         execute = self.conn.execute
-        feed = execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        feed_url = feed[0] if feed else ""
         for row in rows:
-            (item_id, _, guid, title, summary, url, published, estimated,
+            (item_id, fingerprint, guid, title, summary, url, published, estimated,
              actors, level, deescalation, evidence, version) = row  # fmt: skip
-            content_id, fingerprint = content_keys(feed_url, url, title, summary)
-            if not guid:
-                item_id = content_id
             stored = execute(
                 """INSERT INTO items (id, fingerprint, feed_id, guid, title, summary, url,
                      published, published_estimated, seen, actors, level, deescalation,

@@ -230,6 +230,14 @@ class CivilRules(StoryRules):
         and names no armed side, weapon, protest or other act of force and at most one
         country: the lead words before it ("in the wake of"). States that trade
         accusations over a killing and riots after one keep it as their news."""
+        joined = self.joined
+        noun = joined[hit[0] : hit[1] + 3 * _CHARS_PER_WORD].split()[:4]
+        if _AFTERMATH_NOUNS.isdisjoint(noun):
+            return None  # "deadly" names a killing only with the noun right after it
+        start = max(0, hit[0] - 12 * _CHARS_PER_WORD)
+        lead = _AFTERMATH_LEAD.search(joined, start, hit[0])
+        if lead is None or self.ends_between(lead.start(), hit[0]):
+            return None
         tagged = self.tagged
         if (
             len({a.value for a in self.actors}) > 1
@@ -242,14 +250,6 @@ class CivilRules(StoryRules):
                 for other in self.hits
             )
         ):
-            return None
-        joined = self.joined
-        noun = joined[hit[0] : hit[1] + 3 * _CHARS_PER_WORD].split()[:4]
-        if _AFTERMATH_NOUNS.isdisjoint(noun):
-            return None  # "deadly" names a killing only with the noun right after it
-        start = max(0, hit[0] - 12 * _CHARS_PER_WORD)
-        lead = _AFTERMATH_LEAD.search(joined, start, hit[0])
-        if lead is None or self.ends_between(lead.start(), hit[0]):
             return None
         return joined[lead.start() + 1 : lead.start(1)]
 
