@@ -17,6 +17,12 @@ from crisiswatch.models import Evidence
 
 # Words that may stand between a force of nature and its act: "storms that struck",
 # "a tropical storm has struck".
+# People between an animal and a killing word: they, not the animal, may be the dead.
+_NOT_ANIMALS = frozenset(
+    ("people", "man", "men", "woman", "women", "child", "children", "boy", "girl", "person",
+     "persons", "residents", "villagers", "farmer", "farmers", "hunter", "hunters", "tourist",
+     "tourists", "hiker", "hikers", "owner", "owners", "keeper", "worker", "workers", "who")
+)  # fmt: skip
 _DOER_LINKS = frozenset(("that", "which", "has", "have", "had"))
 # Words between deaths and the accident named as their cause: "killed in a crash".
 _CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
@@ -47,6 +53,7 @@ _HUMAN_FOE = frozenset({"military_cue", "armed_group", "force"})
 _WHERE_NOTES = ("people or adjective", "place in")  # whose or where the disaster is
 _PLACES = ("place", "capital")  # gazetteer notes of towns and capitals, not of states
 # Words that may stand between "strikes" and "deal": sums and what kind of deal it is.
+_TONES = frozenset(("tone", "tones", "note", "notes", "chord"))
 _DEAL_WORDS = frozenset(
     ("a", "an", "new", "landmark", "major", "historic", "trade", "bn", "billion", "million",
      "m", "multi", "multibillion", "multi-billion", "supply", "arms", "energy", "gas", "oil",
@@ -102,6 +109,18 @@ class CivilRules(StoryRules):
         protected bear" (not "attack on a poultry farm")."""
         cue = self.near(hit, "animals", 2, before=False)
         if cue is None or not _ANIMAL_LEAD.issuperset(self.joined[hit[1] : cue[0]].split()):
+            return None
+        return cue
+
+    def _animal_subject(self, hit: _Hit) -> _Hit | None:
+        """Animals earlier in the sentence, and no people or armed men between, as the
+        ones killed: "feral pigs roaming the park caught and killed"."""
+        cue = self.near(hit, "animals", 8, after=False)
+        if (
+            cue is None
+            or any("casualty" not in o[2].tags for o in self.tagged.get("military_cue", ()))
+            or not _NOT_ANIMALS.isdisjoint(self.joined[cue[1] : hit[0]].split())
+        ):
             return None
         return cue
 
@@ -282,7 +301,10 @@ class CivilRules(StoryRules):
             "hardware" in tags and (cue := self.near(hit, "past_war", before=False)) is not None
         ):
             return 0, f"'{self.text(hit)}' in {self.text(cue)}: a war that has ended, history"
-        if "casualty" in tags and (cue := self.near(hit, "animals", 2)) is not None:
+        if "casualty" in tags and (
+            (cue := self.near(hit, "animals", 2)) is not None
+            or (cue := self._animal_subject(hit)) is not None
+        ):
             return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
         if "force" in tags and (cue := self._at_animal(hit)) is not None:
             return 0, f"'{self.text(hit)}' {self.text(cue)}: an act against an animal, not people"
@@ -324,6 +346,8 @@ class CivilRules(StoryRules):
         cue = self.near(hit, "strike_object", 6, before=False)
         if cue is None:
             return False
+        if self.text(cue) in _TONES and "military_cue" not in self.tagged:
+            return True  # "strikes radically different tones": only words strike a tone
         return all(
             word.isdecimal() or word in _DEAL_WORDS for word in self.joined[hit[1] : cue[0]].split()
         )

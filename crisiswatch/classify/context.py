@@ -305,7 +305,12 @@ class ContextRules(JusticeRules):
         if ("casualty" in tags or "blast" in tags) and (cue := self.accident_cause(hit)):
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
             return 0, "deaths from a disaster or accident, not conflict"
-        if "injury" in tags and not self.violence_near(hit) and self._violent_cue(hit) is None:
+        if (
+            "injury" in tags
+            and "sustained" not in self.tagged  # "the toll of two years of bombardment"
+            and not self.violence_near(hit)
+            and self._violent_cue(hit) is None
+        ):
             # "9-year-old injured at festival dies": no act, weapon, crowd or armed men
             return 0, f"'{self.text(hit)}' with no act of force: an accident or illness"
         if (

@@ -29,6 +29,7 @@ _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out 
 _PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
 _SENTENCE_MARKS = frozenset(".;!?")
 _SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
+_GIVEN = frozenset(("after", "following", "amid", "despite"))  # an act taken as given
 _WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _DASHES = frozenset("-\u2013\u2014")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
@@ -239,6 +240,10 @@ class ItemText:
         end = self.offset - 2 if hit[0] < self.offset else len(text)
         match = _SENTENCE_END.search(text, hit[1], end)
         if match is None or match.group() != "?":
+            return False
+        # "Is the truce over after Israeli strikes?": what the question starts from
+        # has happened.
+        if not _GIVEN.isdisjoint(self.joined[max(0, hit[0] - 24) : hit[0]].split()[-3:]):
             return False
         # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":
         # a wh-question takes the act as given; "Will Israel strike Iran?" does not.

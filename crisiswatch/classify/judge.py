@@ -78,7 +78,9 @@ class ItemJudge(ScopeRules):
                 if self.text(hit) not in _PLURAL_BACKGROUND:  # "wars": none named
                     weak.append(hit)
                 continue
-            if sport is not None and "soft" in tags:
+            if sport is not None and (
+                "soft" in tags or ("games" in tags and sport[2].name == "sport")
+            ):  # "Nepo lambasted after loss": words about a game, not between states
                 add(sport, "modifier", "sport", sport[2].note + ": not military")
                 continue
             if not entry.always and entry.needs.isdisjoint(present):
@@ -103,7 +105,8 @@ class ItemJudge(ScopeRules):
             # background words inside it ("drug war"), not "war-ravaged Ukraine"
             if "metaphor" in tags:
                 figures.append(hit)
-            else:
+            elif not (value and "casualty" in tags):
+                # the wounded or dead of a war the item names leave it the level
                 counted = True
             if entry.deescalation and value == 0:
                 deescalation = True

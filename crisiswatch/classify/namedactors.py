@@ -89,6 +89,8 @@ class ActorRules(CivilRules):
         lead = self.joined[max(0, hit[0] - 5 * _CHARS_PER_WORD) : hit[0]].split()[-5:]
         if "since" in lead and not _WAR_START.isdisjoint(lead):
             return None  # "the first visit since the start of Syria's war": a time, not news
+        if self.joined.startswith(" on ", hit[1]) and self.actor_after(hit, 16) is None:
+            return None  # "Trump's war on cartels": a campaign against a thing, not a state
         if (actor := self.actor_before(hit)) is not None:
             if "conflict" in self.text(hit) and not self._conflict_named(actor):
                 return None  # "a Taiwan conflict could cost...": feared, not going on
@@ -117,9 +119,11 @@ class ActorRules(CivilRules):
         Donald Trump and JD Vance as weird", "attacks Starmer over tax", "attacking
         Sunak's lifestyle" (not "attacks the prime minister in Copenhagen", an assault)."""
         actor = self.actor_after(hit, 2)
+        # "Trump blasts Ireland on trade": a verb "blasts" can judge a whole country
+        blasts = self.text(hit) == "blasts" and hit[0] > 1
         if (
             actor is None
-            or not actor.note.startswith("leader")
+            or not (blasts or actor.note.startswith("leader"))
             or self.near(hit, "military_cue", 4)
         ):
             return None
@@ -127,7 +131,7 @@ class ActorRules(CivilRules):
             return actor  # "an ad attacking Rishi Sunak's 'celebrity lifestyle'"
         start = self.joined_start(actor) + len(actor.text)
         for word in self.joined[start : start + 8 * _CHARS_PER_WORD].split()[:6]:
-            if word in _JUDGED_AS:
+            if word in _JUDGED_AS or (blasts and word == "on"):
                 return actor
             if word == _MARK:
                 break

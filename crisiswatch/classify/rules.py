@@ -96,7 +96,7 @@ _ALWAYS = frozenset(
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
-    {"weak", "soft", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
+    {"weak", "soft", "games", "labour", "civil", "crowd", "casualty", "blast", "counted", "force"}
     | {"munition", "threat_only", "metaphor", "cyberable", "nuclear", "disaster_sense", "arguable"}
     | {
         "civil_sense",
