@@ -15,14 +15,14 @@ from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.story import _ARMED_SIDE, _POLICE, StoryRules
 from crisiswatch.models import Evidence
 
-# Words that may stand between a force of nature and its act: "storms that struck",
-# "a tropical storm has struck".
 # People between an animal and a killing word: they, not the animal, may be the dead.
 _NOT_ANIMALS = frozenset(
     ("people", "man", "men", "woman", "women", "child", "children", "boy", "girl", "person",
      "persons", "residents", "villagers", "farmer", "farmers", "hunter", "hunters", "tourist",
      "tourists", "hiker", "hikers", "owner", "owners", "keeper", "worker", "workers", "who")
 )  # fmt: skip
+# Words that may stand between a force of nature and its act: "storms that struck",
+# "a tropical storm has struck".
 _DOER_LINKS = frozenset(("that", "which", "has", "have", "had"))
 # Words between deaths and the accident named as their cause: "killed in a crash".
 _CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
