@@ -24,6 +24,7 @@ _STUDY_WORDS = frozenset(
 _STUDY_GENRES = ("Explainer", "Analysis", "EXPLAINER", "ANALYSIS")
 # "solved 7 conflicts", "worked in conflict zones around the world": none named
 _PLURAL_BACKGROUND = frozenset(("wars", "conflicts", "conflict zones"))
+_GOING_ON = frozenset(("ongoing", "continuing", "continued", "relentless"))
 _NAMES_NO_EVENT = frozenset({"commemoration", "comparison"})  # not even nuclear rhetoric
 
 
@@ -105,7 +106,7 @@ class ItemJudge(ScopeRules):
             # background words inside it ("drug war"), not "war-ravaged Ukraine"
             if "metaphor" in tags:
                 figures.append(hit)
-            elif not (value and "casualty" in tags):
+            elif "casualty" not in tags:
                 # the wounded or dead of a war the item names leave it the level
                 counted = True
             if entry.deescalation and value == 0:
@@ -332,6 +333,10 @@ class ItemJudge(ScopeRules):
     def modified(self, hit: _Hit, value: int, note: str, mod: _Hit) -> tuple[int | None, str]:
         """Apply a modifier's effect; None means the word no longer counts."""
         effect, word = mod[2].effect, self.text(hit)
+        if effect == "hypothetical" and not _GOING_ON.isdisjoint(
+            self.joined[max(0, hit[0] - 20) : hit[0]].split()[-2:]
+        ):  # "undecided if the US should join Israel's ongoing strikes": they go on
+            return value, note
         self.add(mod, "modifier", effect, mod[2].note)
         if hit[2].deescalation:
             if effect in _CANCELS_PEACE:
