@@ -245,6 +245,9 @@ class ItemText:
         # has happened.
         if not _GIVEN.isdisjoint(self.joined[max(0, hit[0] - 24) : hit[0]].split()[-3:]):
             return False
+        title = self.title  # "As Israel strikes Iran, what happened to ...?"
+        if hit[0] < self.offset and title.startswith("As ") and 0 < hit[0] <= title.find(","):
+            return False
         # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":
         # a wh-question takes the act as given; "Will Israel strike Iran?" does not.
         begin = self.offset if hit[0] >= self.offset else 0

@@ -79,8 +79,10 @@ class ItemJudge(ScopeRules):
                 if self.text(hit) not in _PLURAL_BACKGROUND:  # "wars": none named
                     weak.append(hit)
                 continue
-            if sport is not None and (
-                "soft" in tags or ("games" in tags and sport[2].name == "sport")
+            if (
+                sport is not None
+                and ("soft" in tags or ("games" in tags and sport[2].name == "sport"))
+                and self._sport_covers(sport, hit)
             ):  # "Nepo lambasted after loss": words about a game, not between states
                 add(sport, "modifier", "sport", sport[2].note + ": not military")
                 continue
@@ -106,8 +108,9 @@ class ItemJudge(ScopeRules):
             # background words inside it ("drug war"), not "war-ravaged Ukraine"
             if "metaphor" in tags:
                 figures.append(hit)
-            elif "casualty" not in tags:
-                # the wounded or dead of a war the item names leave it the level
+            elif "casualty" not in tags and not (entry.deescalation and self._forecast(hit)):
+                # the wounded or dead of a war the item names leave it the level, and so
+                # does a truce only hoped for ("two years of war ... as a possible ceasefire")
                 counted = True
             if entry.deescalation and value == 0:
                 deescalation = True
@@ -168,6 +171,11 @@ class ItemJudge(ScopeRules):
             self.add(cue, "modifier", "crime", "ordinary crime: police work, not friction")
             level = 0
         return level, deescalation, self.evidence
+
+    def _sport_covers(self, sport: _Hit, hit: _Hit) -> bool:
+        """Does the sports or business cue speak for this word? A business cue does not
+        reach a state's own act ("Major Russian strikes ... 380,000 consumers")."""
+        return sport[2].name == "sport" or self.actor_before(hit) is None
 
     def scoped(
         self, hit: _Hit, value: int, note: str, asking: bool, only_threat: bool = False

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 
 from crisiswatch.classify.civil import _between
-from crisiswatch.classify.itemtext import _Hit
+from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.namedactors import ActorRules
+from crisiswatch.models import Evidence
 
 _FORCE_CONTEXT = frozenset(
-    {"exercise", "scale", "sustained", "territory", "nuclear_site", "named_war"}
+    {"exercise", "scale", "sustained", "territory", "nuclear_site", "named_war", "spread"}
 )
 # Acts named in the plural or as a process: "strikes", "attacks", "the shelling".
 _ONGOING_FORMS = frozenset(("fighting", "shelling", "bombardment", "bombardments"))
@@ -118,6 +119,8 @@ class WeaponRules(ActorRules):
                 or self._act_between(cue, hit)
             ):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
+            elif (place := self._across(hit)) is not None:
+                level, note = 4, f"{self.text(hit)} across {place.text}: a wide campaign"
             elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
             elif (war := self._war_beside(hit)) is not None:
@@ -134,6 +137,22 @@ class WeaponRules(ActorRules):
         ):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
+
+    def _across(self, hit: _Hit) -> Evidence | None:
+        """The country a plural act spreads across: "strikes (on sites) across Iran"."""
+        if (
+            "spread" not in self.tagged
+            or not self.text(hit).split()[0].endswith("s")
+            or hit[2].name.startswith("riot")  # "riots spread across France": unrest
+        ):
+            return None
+        words = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
+        if "across" not in words:
+            return None
+        actor = self.actor_after(hit, 4 * _CHARS_PER_WORD)
+        if actor is None or self._words_to(hit, actor).lower().split()[-1:] != ["across"]:
+            return None
+        return actor
 
     def _war_beside(self, hit: _Hit) -> _Hit | None:
         """The war the item names, when `hit` is a repeated act ("strikes", "fighting")."""
