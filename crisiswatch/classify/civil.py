@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.story import _ARMED_SIDE, _POLICE, StoryRules
+from crisiswatch.classify.story import _POLICE, StoryRules
 from crisiswatch.models import Evidence
 
 # People between an animal and a killing word: they, not the animal, may be the dead.
@@ -21,6 +21,9 @@ _NOT_ANIMALS = frozenset(
      "persons", "residents", "villagers", "farmer", "farmers", "hunter", "hunters", "tourist",
      "tourists", "hiker", "hikers", "owner", "owners", "keeper", "worker", "workers", "who")
 )  # fmt: skip
+# Verbs a force of nature does a few words after it is named, with no weapon about.
+_NATURE_VERBS = frozenset(("struck", "strikes", "hit", "hits", "slammed", "pounded", "battered"))
+_ARMED_OR_WEAPON = frozenset(("munition", "armed_group", "military_cue"))
 # Words that may stand between a force of nature and its act: "storms that struck",
 # "a tropical storm has struck".
 _DOER_LINKS = frozenset(("that", "which", "has", "have", "had"))
@@ -31,17 +34,6 @@ _RALLY_OPPOSED = frozenset(("against", "outside", "protest", "protesting", "defi
 _RALLY_CALLERS = frozenset(("opposition", "mass", "protesters", "activists", "anti-government"))
 # A cyber crime is policing only when the police act ("cyber gang taken down").
 _POLICING = re.compile(r" (?:police|law enforcement|taken down|arrested|europol|fbi|sentenced) ")
-# A killing the news responds to, named just after what leads to it: "testify in the wake
-# of Charlie Kirk's killing", "flags lowered after Wednesday's deadly school shooting".
-_AFTERMATH_LEAD = re.compile(
-    r" (?:in (?:the )?wake of|following|after|since|over|about|reacting to|responding to"
-    r"|victims of|tributes to|mourn|mourns|mourning|honor|honour|honoring|honouring)"
-    r"((?: \S+){0,7}) *$"
-)
-_AFTERMATH_NOUNS = frozenset(
-    ("killing", "killings", "assassination", "shooting", "shootings", "murder", "murders",
-     "death", "deaths", "stabbing", "stabbings", "slaying")
-)  # fmt: skip
 
 
 def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
@@ -161,6 +153,13 @@ class CivilRules(StoryRules):
             if not between or (len(between) == 1 and between[0] in _DOER_LINKS):
                 return cue
             return cue if len(between) == 1 and self._capitalised(cue[1] + 1) else None
+        if (
+            "force" in tags
+            and self.text(hit) in _NATURE_VERBS
+            and (cue := self.near(hit, "nature_force", 8, after=False)) is not None
+            and not any(_ARMED_OR_WEAPON & other[2].tags for other in self.hits if other != hit)
+        ):  # "The quake, centred off the coast of Mindanao, struck at 9:43"
+            return cue
         if "force" in tags and self.joined.startswith(" by ", hit[1]):
             # the doer after "by": "pummeled by the pandemic", "battered by storms"
             return self.near(hit, "disaster", 2, before=False)
@@ -244,39 +243,9 @@ class CivilRules(StoryRules):
                 return None
         return disasters[0]
 
-    def _aftermath(self, hit: _Hit) -> str | None:
-        """What a killing is the background of, when the item reports a response to it
-        and names no armed side, weapon, protest or other act of force and at most one
-        country: the lead words before it ("in the wake of"). States that trade
-        accusations over a killing and riots after one keep it as their news."""
-        joined = self.joined
-        noun = joined[hit[0] : hit[1] + 3 * _CHARS_PER_WORD].split()[:4]
-        if _AFTERMATH_NOUNS.isdisjoint(noun):
-            return None  # "deadly" names a killing only with the noun right after it
-        start = max(0, hit[0] - 12 * _CHARS_PER_WORD)
-        lead = _AFTERMATH_LEAD.search(joined, start, hit[0])
-        if lead is None or self.ends_between(lead.start(), hit[0]):
-            return None
-        tagged = self.tagged
-        if (
-            len({a.value for a in self.actors}) > 1
-            or "munition" in tagged
-            or "protest_cue" in tagged
-            or any(  # an armed side, or another act of force ("riots spread after")
-                ("force" in other[2].tags or not _ARMED_SIDE.isdisjoint(other[2].tags))
-                and "casualty" not in other[2].tags  # not the deaths or the shooting
-                and _AFTERMATH_NOUNS.isdisjoint(self.text(other).split())
-                for other in self.hits
-            )
-        ):
-            return None
-        return joined[lead.start() + 1 : lead.start(1)]
-
     def civil_level(self, hit: _Hit) -> tuple[int, str] | None:
         """The level of a word read in a civilian sense, or None if it has none."""
         tags = hit[2].tags
-        if ("casualty" in tags or "force" in tags) and (lead := self._aftermath(hit)):
-            return 0, f"'{self.text(hit)}' after '{lead}': what the news responds to, not the news"
         if (
             "hardware" in tags
             and (cue := self.near(hit, "disaster")) is not None

@@ -20,6 +20,7 @@ from crisiswatch.models import Evidence
 _FORCE_CONTEXT = frozenset(
     {"exercise", "scale", "sustained", "territory", "nuclear_site", "named_war", "spread"}
 )
+_BARE_DURATION = frozenset(("daily", "nightly"))  # count only in the act's own sentence
 # Acts named in the plural or as a process: "strikes", "attacks", "the shelling".
 _ONGOING_FORMS = frozenset(("fighting", "shelling", "bombardment", "bombardments"))
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
@@ -117,11 +118,13 @@ class WeaponRules(ActorRules):
                 (self.text(cue).endswith(" of") and self.gap(cue[1], hit[0]) > 2)
                 # "a mass strike over the murder": the act between takes the adjective
                 or self._act_between(cue, hit)
+                # "major events after the killing": "major" goes with the next noun or two
+                or (self.text(cue) == "major" and self.gap(cue[1], hit[0]) > 1)
             ):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (place := self._across(hit)) is not None:
                 level, note = 4, f"{self.text(hit)} across {place.text}: a wide campaign"
-            elif (cue := next(iter(tagged.get("sustained", ())), None)) is not None:
+            elif "sustained" in tagged and (cue := self._sustained(hit)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
             elif (war := self._war_beside(hit)) is not None:
                 # "Israel's attacks on Hezbollah ... the war", "Sudan's raging war ... the
@@ -137,6 +140,15 @@ class WeaponRules(ActorRules):
         ):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
+
+    def _sustained(self, hit: _Hit) -> _Hit | None:
+        """A word of duration for the act: in its sentence, or a phrase of fighting that
+        goes on anywhere in the item. A bare "daily" or "nightly" elsewhere ("a Daily Wire
+        report on a staff mutiny") tells nothing of this act."""
+        for cue in self.tagged["sustained"]:
+            if cue[2].level is not None or self.text(cue) not in _BARE_DURATION:
+                return cue
+        return self.near(hit, "sustained")
 
     def _across(self, hit: _Hit) -> Evidence | None:
         """The country a plural act spreads across: "strikes (on sites) across Iran"."""
