@@ -24,6 +24,7 @@ _STUDY_WORDS = frozenset(
 _STUDY_GENRES = ("Explainer", "Analysis", "EXPLAINER", "ANALYSIS")
 # "solved 7 conflicts", "worked in conflict zones around the world": none named
 _PLURAL_BACKGROUND = frozenset(("wars", "conflicts", "conflict zones"))
+# An act said to go on is reported, whatever "if" is near it ("join Israel's ongoing strikes").
 _GOING_ON = frozenset(("ongoing", "continuing", "continued", "relentless"))
 _NAMES_NO_EVENT = frozenset({"commemoration", "comparison"})  # not even nuclear rhetoric
 

@@ -142,9 +142,8 @@ class WeaponRules(ActorRules):
         return level, note
 
     def _sustained(self, hit: _Hit) -> _Hit | None:
-        """A word of duration for the act: in its sentence, or a phrase of fighting that
-        goes on anywhere in the item. A bare "daily" or "nightly" elsewhere ("a Daily Wire
-        report on a staff mutiny") tells nothing of this act."""
+        """A word of duration anywhere in the item ("for a third straight day"), except a
+        bare "daily" or "nightly", which speaks for an act only in its own sentence."""
         for cue in self.tagged["sustained"]:
             if cue[2].level is not None or self.text(cue) not in _BARE_DURATION:
                 return cue
