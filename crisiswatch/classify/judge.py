@@ -107,16 +107,17 @@ class ItemJudge(ScopeRules):
                 value, note = self.storied(hit, value, note)
             # a figure of speech ("postal workers risk their lives") explains only the
             # background words inside it ("drug war"), not "war-ravaged Ukraine"
+            wished = entry.deescalation and self._forecast(hit)  # "seeking truce"
             if "metaphor" in tags:
                 figures.append(hit)
-            elif "casualty" not in tags and not (entry.deescalation and self._forecast(hit)):
+            elif "casualty" not in tags and not wished:
                 # the wounded or dead of a war the item names leave it the level, and so
                 # does a truce only hoped for ("two years of war ... as a possible ceasefire")
                 counted = True
             if entry.deescalation and value == 0:
                 deescalation = True
                 # a truce sought or promised ("seeking truce") does not yet frame the item
-                title_peace = title_peace or (hit[0] < self.offset and not self._forecast(hit))
+                title_peace = title_peace or (hit[0] < self.offset and not wished)
                 add(hit, "deescalation", "0", note)
                 if "war_end" in tags and (war := self.named_war(hit)) is not None:
                     # "pushing to end the war in Ukraine": the war it names is going on
