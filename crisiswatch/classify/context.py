@@ -173,7 +173,10 @@ class ContextRules(JusticeRules):
             return 0, f"'{self.text(hit)}' in a crime story{told}: no armed group, war or motive"
         if "court" in self.tagged and (tried := self.trial_level(hit)) is not None:
             return tried
-        if "state_measure" in tags:  # "US tariffs", "China's tariffs": one state against others
+        if "trade_measure" in tags and self.actor_after(hit) is None:
+            # "tariffs on imported trucks", "imposes tariffs on steel": no state targeted
+            return 0, f"'{self.text(hit)}' aimed at no named state: trade policy"
+        if "state_measure" in tags:  # "Kremlin dismisses": one state against others
             actor = self.actor_before(hit)
             if actor is None:
                 return None, ""

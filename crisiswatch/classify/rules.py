@@ -92,8 +92,9 @@ _NEEDS: dict[str, frozenset[str]] = {
     "coup": frozenset({"court"}),
 }
 _ALWAYS = frozenset(
-    {"war_on", "state_measure", "enters", "sends_troops", "capture", "injury", "arguable"}
-    | {"state_act", "front_line", "legal", "rulable", "needs_rival", "gathering", "statecraft"}
+    {"war_on", "state_measure", "trade_measure", "enters", "sends_troops", "capture", "injury"}
+    | {"arguable", "state_act", "front_line", "legal", "rulable", "needs_rival", "gathering"}
+    | {"statecraft"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -108,6 +109,7 @@ _CONTEXT_TAGS = frozenset(
         "needs_rival",
         "war_on",
         "state_measure",
+        "trade_measure",
         "capability",
         "enters",
         "hardware",
