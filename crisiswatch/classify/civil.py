@@ -29,6 +29,8 @@ _ARMED_OR_WEAPON = frozenset(("munition", "armed_group", "military_cue"))
 _DOER_LINKS = frozenset(("that", "which", "has", "have", "had"))
 # Words between deaths and the accident named as their cause: "killed in a crash".
 _CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
+# Deaths by a gun or a blade: a road or a storm nearby is where they happened, not why.
+_BY_HAND = frozenset(("shot dead", "gunned down", "fatally shot", "fatally stabbed"))
 # What makes a rally a protest: what it is against, or who calls it.
 _RALLY_OPPOSED = frozenset(("against", "outside", "protest", "protesting", "defiance", "demanding"))
 _RALLY_CALLERS = frozenset(("opposition", "mass", "protesters", "activists", "anti-government"))
@@ -173,6 +175,8 @@ class CivilRules(StoryRules):
         """The disaster or accident that explains deaths or a blast: one in the sentence
         (or anywhere in an item with no violence) with no violence near the deaths, or
         one named as their cause right after them."""
+        if self.text(hit) in _BY_HAND:
+            return None  # "mafia boss shot dead on Grenoble motorway"
         cue = self.near(hit, "disaster") or self.calm_disaster()
         if (
             cue is not None

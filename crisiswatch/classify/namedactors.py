@@ -137,6 +137,17 @@ class ActorRules(CivilRules):
                 break
         return None
 
+    def _blasts_a_name(self, hit: _Hit) -> bool:
+        """ "Gates blasts Musk": the verb in lower case before a capitalised name that is
+        no place ("blasts rock Kabul", a title-cased "Blasts Rock Kabul" are explosions)."""
+        if self.text(hit) != "blasts" or self.near(hit, "military_cue", 4) is not None:
+            return False
+        raw = self.raw()
+        if not (raw[hit[0]].islower() and raw[hit[1] + 1 : hit[1] + 2].isupper()):
+            return False
+        actor = self.actor_after(hit, 2)
+        return actor is None or actor.note.startswith("leader")
+
     def _place_held(self, hit: _Hit) -> bool:
         """A city or region named as the whole object: "the fall of Mariupol", "defense
         of Lysychansk", "retreating from Kherson City"; not "the fall of the Berlin Wall"
