@@ -198,6 +198,9 @@ class ContextRules(JusticeRules):
         ) is not None:  # "Poland signs deal for 180 more K2 tanks": procurement
             self.add(cue, "modifier", "purchase", "weapons bought for one's own forces")
             return 0, f"'{self.text(hit)}' bought, not used: an arms purchase"
+        if "repression" in tags and not self.on_opponents(hit):
+            # "crackdown on scalper accounts", "Trump's immigration crackdown"
+            return 0, f"'{self.text(hit)}' on no opponents or protesters: policy, not coercion"
         if (civil := self.civil_level(hit)) is not None:  # accidents, animals, policing...
             return civil
         if "sends_troops" in tags:  # "Poland sends 5,000 extra troops to the border"

@@ -33,6 +33,15 @@ _PLACE_LEAD = frozenset(
 )  # fmt: skip
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
+# Whom a crackdown must fall on to be coercion rather than policing.
+_OPPONENTS = frozenset(
+    {"opposition", "activists", "activist", "protesters", "protestors", "protest", "protests"}
+    | {"demonstrators", "demonstrations", "dissent", "dissidents", "dissident", "critics"}
+    | {"journalists", "journalist", "media", "press", "bloggers", "ngos", "rights", "lawyers"}
+    | {"pro-democracy", "democracy", "minorities", "minority", "uyghurs", "christians"}
+    | {"muslims", "clergy", "monks", "unrest", "rebels", "militants", "post-election"}
+    | {"political", "students", "student", "civil", "rallies", "rally", "marchers", "strikers"}
+)
 ONGOING_WAR = ": an ongoing war"  # the note of a war tied to a country (judge.py reads it)
 
 
@@ -147,6 +156,19 @@ class ActorRules(CivilRules):
             return False
         actor = self.actor_after(hit, 2)
         return actor is None or actor.note.startswith("leader")
+
+    def on_opponents(self, hit: _Hit) -> bool:
+        """Does a crackdown fall on opponents or a people (named in the eight words after
+        it or the three before), or do troops, police or foreigners stand in its sentence?"""
+        after = self.joined[hit[1] : hit[1] + 8 * _CHARS_PER_WORD].split()[:8]
+        before = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        return (
+            not _OPPONENTS.isdisjoint(after)
+            or not _OPPONENTS.isdisjoint(before)
+            or self.near(hit, "military_cue", 8) is not None
+            or self.near(hit, "foreigners", 4) is not None
+            or self.actor_after(hit, 8) is not None  # "cracks down on Hong Kong"
+        )
 
     def _place_held(self, hit: _Hit) -> bool:
         """A city or region named as the whole object: "the fall of Mariupol", "defense
