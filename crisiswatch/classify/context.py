@@ -190,6 +190,15 @@ class ContextRules(JusticeRules):
             # "Tom Cruise flies a fighter jet", "bank issues warning over debts": no rival;
             # a warning from a politician or an envoy stays friction ("mayor warns")
             return 0, f"'{self.text(hit)}' with no country named: no rival to show it to"
+        if (
+            "combat" in tags
+            and "needs_rival" in tags
+            and _ARMED_SIDE.isdisjoint(self.tagged)
+            and "named_war" not in self.tagged
+            and "munition" not in self.tagged
+            and self.actor_after(hit, 16) is None
+        ):  # "the administration's battle with Harvard": no side armed, no place fought for
+            return 0, f"'{self.text(hit)}' with no armed side, war or place fought for: a contest"
         if "statecraft" in tags and self.actors and not self._political_voice(hit):
             # "Moody's warns", "scientists urge", "Malaysia rejects hosting the Games"
             return 0, f"'{self.text(hit)}' from no state, politician or envoy: not friction"

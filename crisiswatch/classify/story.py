@@ -152,7 +152,9 @@ class StoryRules(ItemText):
                     return True
             elif other[0] >= hit[1]:
                 between = self.joined[hit[1] : other[0]].split()
-                if between[:1] in (["the"], ["in"]) and len(between) <= 6:
+                # "killed in the 2012 school shooting", "killed in 1975 Ottawa shooting"
+                linked = between[:1] in (["the"], ["in"]) or self.text(hit).endswith(" in")
+                if linked and len(between) <= 6:
                     return self.dated_past(other)
         return False
 
