@@ -30,7 +30,9 @@ _DOER_LINKS = frozenset(("that", "which", "has", "have", "had"))
 # Words between deaths and the accident named as their cause: "killed in a crash".
 _CAUSE_LINK = frozenset(("in", "a", "an", "the", "by", "during", "after"))
 # Deaths by a gun or a blade: a road or a storm nearby is where they happened, not why.
-_BY_HAND = frozenset(("shot dead", "gunned down", "fatally shot", "fatally stabbed"))
+_BY_HAND = frozenset(
+    ("shot dead", "gunned down", "gun down", "guns down", "fatally shot", "fatally stabbed")
+)
 # What makes a rally a protest: what it is against, or who calls it.
 _RALLY_OPPOSED = frozenset(("against", "outside", "protest", "protesting", "defiance", "demanding"))
 _RALLY_CALLERS = frozenset(("opposition", "mass", "protesters", "activists", "anti-government"))

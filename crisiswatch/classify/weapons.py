@@ -21,6 +21,8 @@ _FORCE_CONTEXT = frozenset(
     {"exercise", "scale", "sustained", "territory", "nuclear_site", "named_war", "spread"}
 )
 _BARE_DURATION = frozenset(("daily", "nightly"))  # count only in the act's own sentence
+# Before "major" as a rank ("Army Major martyred"), not a scale ("a major attack").
+_RANK_LEAD = frozenset(("army", "retired", "police", "marine", "marines", "air", "navy"))
 # Acts named in the plural or as a process: "strikes", "attacks", "the shelling".
 _ONGOING_FORMS = frozenset(("fighting", "shelling", "bombardment", "bombardments"))
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
@@ -120,6 +122,7 @@ class WeaponRules(ActorRules):
                 or self._act_between(cue, hit)
                 # "major events after the killing": "major" goes with the next noun or two
                 or (self.text(cue) == "major" and self.gap(cue[1], hit[0]) > 1)
+                or (self.text(cue) == "major" and self._rank(cue))
             ):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (place := self._across(hit)) is not None:
@@ -140,6 +143,11 @@ class WeaponRules(ActorRules):
         ):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
+
+    def _rank(self, cue: _Hit) -> bool:
+        """Is "major" an officer's rank ("Army Major martyred", "retired major killed")?"""
+        before = self.joined[max(0, cue[0] - 2 * _CHARS_PER_WORD) : cue[0]].split()[-1:]
+        return not _RANK_LEAD.isdisjoint(before)
 
     def _sustained(self, hit: _Hit) -> _Hit | None:
         """A word of duration anywhere in the item ("for a third straight day"), except a
