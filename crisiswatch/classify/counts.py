@@ -32,7 +32,7 @@ _NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in"})
 _AGE_WORDS = frozenset({"age", "ages"})  # "at the age of 85"; "the killing of 111" counts
 _PRONOUNS = frozenset({"he", "she"})  # "... has died. He was 85": an age
 _MORE = frozenset({"more", "others", "other"})  # "and dozens more injured"
-_AUXILIARIES = frozenset({"were", "was", "are", "been"})
+_AUXILIARIES = frozenset({"were", "was", "are", "been", "have", "has", "had"})
 # "Boy, 15, dies": a number right after a person is an age.
 _PEOPLE = frozenset(
     ("man", "woman", "boy", "girl", "teenager", "teen", "mother", "father", "son", "daughter",
@@ -50,11 +50,16 @@ INJURED = frozenset(("injured", "wounded", "hurt", "injuries"))
 
 def _counts_else(words: list[str], j: int, not_before: frozenset[str]) -> bool:
     """Does the count right before words[j] count something in `not_before` ("two
-    missiles", "dozens more injured", "50 people were injured")?"""
+    missiles", "dozens more injured", "50 people were injured", "hundreds of others
+    have been injured")?"""
+    if words[j] == "of" and j + 1 < len(words) and words[j + 1] in _MORE:
+        j += 1
     if words[j] in _MORE and j + 1 < len(words):
         j += 1
-    if words[j] == "people" and j + 2 < len(words) and words[j + 1] in _AUXILIARIES:
-        j += 2  # "10 people have died and 50 people were injured"
+    if words[j] == "people" and j + 1 < len(words):
+        j += 1  # "10 people have died and 50 people were injured"
+    while j + 1 < len(words) and words[j] in _AUXILIARIES:
+        j += 1
     return words[j] in not_before
 
 
