@@ -53,6 +53,7 @@ _MANY_WORDS = frozenset(("several", "multiple"))
 _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
     {"stabbing", "murder", "killings", "killing", "attack", "attacker", "assassination"}
+    | {"execution"}
     | {"weapons fired", "weapon used"}
     | {"shooting", "police shooting", "kidnapping", "poisoning"}
 )
