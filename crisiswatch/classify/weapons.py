@@ -21,6 +21,11 @@ _FORCE_CONTEXT = frozenset(
     {"exercise", "scale", "sustained", "territory", "nuclear_site", "named_war", "spread"}
 )
 _BARE_DURATION = frozenset(("daily", "nightly"))  # count only in the act's own sentence
+# Acts counted in the plural: dozens of them are a campaign, not a single strike.
+_COUNTED_ACTS = frozenset(
+    {"attacks", "strikes", "airstrikes", "air strikes", "raids", "drone strikes", "bombings"}
+    | {"attacks on", "strikes on", "airstrikes on", "air strikes on", "raids on"}
+)
 # Before "major" as a rank ("Army Major martyred"), not a scale ("a major attack").
 _RANK_LEAD = frozenset(("army", "retired", "police", "marine", "marines", "air", "navy"))
 # Acts named in the plural or as a process: "strikes", "attacks", "the shelling".
@@ -106,6 +111,12 @@ class WeaponRules(ActorRules):
     def force_level(self, hit: _Hit, level: int, note: str) -> tuple[int, str]:
         """Force in context: part of an exercise, scaled up, or at a nuclear site."""
         tagged = self.tagged
+        if (
+            level == 3
+            and self.text(hit) in _COUNTED_ACTS
+            and (count := self._count(hit, before=3, after=0)) >= self.engine.casualty_major
+        ):  # "launched nearly 35,000 attacks", "hit by 97 strikes since May"
+            return 4, f"{count} {self.text(hit)}: a campaign of many acts"
         if _FORCE_CONTEXT.isdisjoint(tagged) and "capture" not in hit[2].tags:
             return level, note
         if "exercise" in tagged and "casualty" not in hit[2].tags:
