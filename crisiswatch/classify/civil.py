@@ -103,7 +103,7 @@ class CivilRules(StoryRules):
     def _at_animal(self, hit: _Hit) -> _Hit | None:
         """An animal as the object, right after the act: "shooting a wolf", "killing
         protected bear" (not "attack on a poultry farm")."""
-        cue = self.near(hit, "animals", 2, before=False)
+        cue = self.near(hit, "animals", 3, before=False)
         if cue is None or not _ANIMAL_LEAD.issuperset(self.joined[hit[1] : cue[0]].split()):
             return None
         return cue

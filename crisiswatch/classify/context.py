@@ -367,6 +367,8 @@ class ContextRules(JusticeRules):
             return 1, f"{self.text(hit)} {self.text(cue)}: a verbal attack, friction"
         if "arguable" in tags and (leader := self._leader_judged(hit)) is not None:
             return 1, f"{self.text(hit)} {leader.text} as, over or for something: words"
+        if "arguable" in tags and self.verbal_attack(hit):
+            return 1, f"'{self.text(hit)}' with no weapon, force or casualty, in politics: words"
         if "arguable" in tags and self._blasts_a_name(hit):
             return 1, f"'{self.text(hit)}' a person by name: a verbal attack, friction"
         if "capture" in tags and (cue := self.near(hit, "space", 4)) is not None:

@@ -8,6 +8,9 @@ the gazetteer found (`self.actors`, in field coordinates) against the joined tex
 
 from __future__ import annotations
 
+import re
+import string
+
 from crisiswatch.classify.civil import CivilRules
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.story import _MARK
@@ -33,6 +36,17 @@ _PLACE_LEAD = frozenset(
 )  # fmt: skip
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
+_SENTENCE_END = re.compile(r"[.?!;\x01]")
+_PUNCTUATION = string.punctuation + "\u2018\u2019\u201c\u201d"
+# A verbal attack: the attack words, the tags that mark real violence, the actors of politics.
+_ATTACK_WORDS = frozenset(("attack", "attacks", "attacked", "attacking"))
+_VIOLENT = frozenset(
+    {"force", "munition", "military_cue", "armed_group", "casualty", "counted", "injury"}
+    | {"blast", "nuclear_site", "hardware", "motive", "slaying", "crime_act", "gunfire"}
+    | {"named_war", "conflict_word", "territory", "sustained"}
+)
+_AT_A_PLACE = frozenset(("at", "in", "near", "outside", "inside"))  # "the attack at the CDC"
+_POLITICAL_NOTES = ("leader", "state body")
 # Whom a crackdown must fall on to be coercion rather than policing.
 _OPPONENTS = frozenset(
     {"opposition", "activists", "activist", "protesters", "protestors", "protest", "protests"}
@@ -157,10 +171,38 @@ class ActorRules(CivilRules):
         actor = self.actor_after(hit, 2)
         return actor is None or actor.note.startswith("leader")
 
+    def verbal_attack(self, hit: _Hit) -> bool:
+        """An attack with no weapon, force, armed side or casualty anywhere in the item,
+        made by politics or aimed at it ("Congress attacks RSS", "Musk's attacks on the
+        budget bill", "stepped up his attacks on the Fed"): words, not force. A country
+        or a place on either side ("Israel's attack on Qatar") keeps it an attack."""
+        if self.text(hit) not in _ATTACK_WORDS or self._next_word(hit) in _AT_A_PLACE:
+            return False
+        for other in self.hits:
+            if self.text(other) not in _ATTACK_WORDS and not _VIOLENT.isdisjoint(other[2].tags):
+                return False
+        doer = self.actor_before(hit)
+        if doer is not None and not doer.note.startswith(_POLITICAL_NOTES):
+            return False
+        target = self.actor_after(hit, 16)
+        if target is not None:
+            return target.note.startswith(_POLITICAL_NOTES)  # "attacks on the Fed"
+        if doer is not None:  # "Trump's attacks"
+            return True
+        # the doer right before ("senator attacks"), or before "his", "her", "their"
+        # ("the president stepped up his attacks")
+        reach = 4 if self.joined[: hit[0]].split()[-1:] in (["his"], ["her"], ["their"]) else 1
+        return self.near(hit, "argument", 4, before=False) is not None or any(
+            self.near(hit, tag, reach, after=False) is not None
+            for tag in ("argument", "public_figure", "political")
+        )  # "attacks on the budget"; "Democrats attack", "senator attacks"
+
     def on_opponents(self, hit: _Hit) -> bool:
         """Does a crackdown fall on opponents or a people (named in the eight words after
         it or the three before), or do troops, police or foreigners stand in its sentence?"""
-        after = self.joined[hit[1] : hit[1] + 8 * _CHARS_PER_WORD].split()[:8]
+        # the eight words after it in its own sentence ("cracking down on abuse? Lawyers...")
+        clause = _SENTENCE_END.split(self.raw()[hit[1] : hit[1] + 8 * _CHARS_PER_WORD], 1)[0]
+        after = [word.strip(_PUNCTUATION) for word in clause.lower().split()[:8]]
         before = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
         return (
             not _OPPONENTS.isdisjoint(after)
