@@ -14,12 +14,12 @@ closed-class words they need are below.
 
 from __future__ import annotations
 
+from crisiswatch.classify.civil import _ARMED_OR_WEAPON
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.justice import _VOICES, JusticeRules
 from crisiswatch.classify.story import _ARMED_SIDE, _POLICE, _at_work
 
-_ARMED = frozenset(("military_cue", "armed_group"))
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
 _GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"
 _GRIEVANCE_ENDS = frozenset(("at", "over", "against", "after"))  # "a strike in protest at"
@@ -194,9 +194,8 @@ class ContextRules(JusticeRules):
         if (
             "combat" in tags
             and "needs_rival" in tags
-            and _ARMED.isdisjoint(self.tagged)  # "fought for weeks" is no armed side
+            and _ARMED_OR_WEAPON.isdisjoint(self.tagged)  # "fought for weeks": no armed side
             and "named_war" not in self.tagged
-            and "munition" not in self.tagged
             and self.actor_after(hit, 16) is None
         ):  # "the administration's battle with Harvard": no side armed, no place fought for
             return 0, f"'{self.text(hit)}' with no armed side, war or place fought for: a contest"

@@ -13,7 +13,7 @@ import string
 
 from crisiswatch.classify.civil import CivilRules
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.story import _MARK
+from crisiswatch.classify.story import _MARK, _POLITICAL_ACTORS
 from crisiswatch.models import Evidence
 
 # Words that may follow a country named as an object ("war on Russia in 1941", "on Iran
@@ -46,7 +46,6 @@ _VIOLENT = frozenset(
     | {"named_war", "conflict_word", "territory", "sustained"}
 )
 _AT_A_PLACE = frozenset(("at", "in", "near", "outside", "inside"))  # "the attack at the CDC"
-_POLITICAL_NOTES = ("leader", "state body")
 # Whom a crackdown must fall on to be coercion rather than policing.
 _OPPONENTS = frozenset(
     {"opposition", "activists", "activist", "protesters", "protestors", "protest", "protests"}
@@ -161,8 +160,8 @@ class ActorRules(CivilRules):
         return None
 
     def _blasts_a_name(self, hit: _Hit) -> bool:
-        """ "Gates blasts Musk": the verb in lower case before a capitalised name that is
-        no place ("blasts rock Kabul", a title-cased "Blasts Rock Kabul" are explosions)."""
+        """The verb "blasts" in lower case before a capitalised name that is no place
+        ("Gates blasts Musk"); "blasts rock Kabul", "Blasts Rock Kabul" are explosions."""
         if self.text(hit) != "blasts" or self.near(hit, "military_cue", 4) is not None:
             return False
         raw = self.raw()
@@ -182,16 +181,17 @@ class ActorRules(CivilRules):
             if self.text(other) not in _ATTACK_WORDS and not _VIOLENT.isdisjoint(other[2].tags):
                 return False
         doer = self.actor_before(hit)
-        if doer is not None and not doer.note.startswith(_POLITICAL_NOTES):
+        if doer is not None and not doer.note.startswith(_POLITICAL_ACTORS):
             return False
         target = self.actor_after(hit, 16)
         if target is not None:
-            return target.note.startswith(_POLITICAL_NOTES)  # "attacks on the Fed"
+            return target.note.startswith(_POLITICAL_ACTORS)  # "attacks on the Fed"
         if doer is not None:  # "Trump's attacks"
             return True
         # the doer right before ("senator attacks"), or before "his", "her", "their"
         # ("the president stepped up his attacks")
-        reach = 4 if self.joined[: hit[0]].split()[-1:] in (["his"], ["her"], ["their"]) else 1
+        last = self.joined[max(0, hit[0] - _CHARS_PER_WORD) : hit[0]].split()[-1:]
+        reach = 4 if last in (["his"], ["her"], ["their"]) else 1
         return self.near(hit, "argument", 4, before=False) is not None or any(
             self.near(hit, tag, reach, after=False) is not None
             for tag in ("argument", "public_figure", "political")
