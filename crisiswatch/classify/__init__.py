@@ -129,6 +129,7 @@ _CODE = (
     "namedactors.py",
     "weapons.py",
     "justice.py",
+    "unrest.py",
     "scope.py",
     "quotes.py",
     "rules.py",

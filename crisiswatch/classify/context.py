@@ -5,7 +5,8 @@ wars, a state's measures; history, fiction and crime are in `story.py`, civilian
 readings (accidents, animals, policing, labour strikes, rallies) in `civil.py`, the countries
 named around a word (named wars, places taken, leaders judged) in `namedactors.py`,
 weapons and how far force reaches (tests, salvos, exercises, nuclear sites) in
-`weapons.py`, courts, arrests and allegations in `justice.py`: its bases. The rules
+`weapons.py`, courts, arrests and allegations in `justice.py`, deaths at protests and strikes
+in `unrest.py`: its bases. The rules
 are methods of `ContextRules`, which `judge.ItemJudge` extends: they read the item's
 hits and positions through the helpers of `itemtext.ItemText` (`near`, `text`, `add`,
 `ends_between`). The word lists they use are in `data/levels.toml`; the few
@@ -17,15 +18,13 @@ from __future__ import annotations
 from crisiswatch.classify.civil import _ARMED_OR_WEAPON
 from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
-from crisiswatch.classify.justice import _VOICES, JusticeRules
-from crisiswatch.classify.story import _ARMED_SIDE, _POLICE, _at_work
+from crisiswatch.classify.justice import _VOICES
+from crisiswatch.classify.story import _ARMED_SIDE, _at_work
+from crisiswatch.classify.unrest import UnrestRules
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
-_GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"
-_GRIEVANCE_ENDS = frozenset(("at", "over", "against", "after"))  # "a strike in protest at"
 
 _ACTIVE_KILL = frozenset({"kills", "kill"})
-_DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
 # Words that make a casualty count a running total rather than one event's toll.
 _CUMULATIVE = (
     " so far this year ",
@@ -53,11 +52,11 @@ _TROOPS = frozenset(
 )  # fmt: skip
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
 
-# What arms a battle when no country is named ("rebels and soldiers battle").
-_ARMED = frozenset(("military_cue", "munition"))  # armed forces or a weapon
+# Armed forces or a weapon: what makes a "strike" in a walkout story more than a walkout.
+_ARMED = frozenset(("military_cue", "munition"))
 
 
-class ContextRules(JusticeRules):
+class ContextRules(UnrestRules):
     """The context half of `ItemJudge`; it keeps no state of its own (the state it
     reads is that of `itemtext.ItemText`)."""
 
@@ -81,85 +80,6 @@ class ContextRules(JusticeRules):
             if sport is None and "sport" in hit[2].tags:
                 sport = hit
         return sport
-
-    def _violent_cue(self, hit: _Hit) -> _Hit | None:
-        """A crowd or armed men that explain deaths or injuries: in the sentence, or, with
-        no disaster in the item, anywhere in it ("Protesters demand his exit; seven found
-        dead"). Other deaths and the police who report them explain nothing."""
-        cue = self.near(hit, "protest_cue") or self.near(hit, "military_cue")
-        if cue is not None and (
-            "casualty" in cue[2].tags
-            or self.text(cue) in _POLICE
-            or _at_work(cue)
-            or self._grievance(cue, hit)
-        ):
-            cue = None
-        if cue is None and "disaster" not in self.tagged:
-            cue = next(
-                (
-                    other
-                    for other in self.tagged.get("protest_cue", ())
-                    if not _at_work(other) and not self._grievance(other, hit)
-                ),
-                None,
-            ) or next(
-                (
-                    other
-                    for other in self.tagged.get("military_cue", ())
-                    if "casualty" not in other[2].tags and self.text(other) not in _POLICE
-                ),
-                None,
-            )
-        return cue
-
-    def _grievance(self, action: _Hit, death: _Hit) -> bool:
-        """Is the death, after it, what a protest or strike is held over ("a protest over
-        the deaths of children", "a strike over the killing of a nurse")?"""
-        return action[1] <= death[0] and not _GRIEVANCE.isdisjoint(
-            self.joined[action[1] : death[0]].split()
-        )
-
-    def _protest_cause(self, hit: _Hit) -> _Hit | None:
-        """The protest or strike a death is the grievance of, when nothing armed is in the
-        item: no weapon, armed group or act of force besides the deaths themselves."""
-        tagged = self.tagged
-        if "munition" in tagged or "armed_group" in tagged:
-            return None
-        if any(
-            "force" in o[2].tags and "casualty" not in o[2].tags and not self.civil_action(o)
-            for o in self.hits
-        ):  # "protests after an airstrike kills five": the strike is the news
-            return None
-        for other in self.hits:  # "strike over", "protests after", "walkout over"
-            if other[1] > hit[0]:
-                break
-            if (
-                self.civil_action(other)
-                and self.gap(other[1], hit[0]) <= 8
-                and not self.ends_between(other[1], hit[0])
-                and (self._grievance(other, hit) or self.text(other).split()[-1] in _GRIEVANCE_ENDS)
-            ):
-                return other
-        return None
-
-    def _died_at_protest(self, hit: _Hit) -> _Hit | None:
-        """People who "died in protests" or "during demonstrations": a protest right after
-        the death, in a preposition's reach, with no disaster or illness in the item."""
-        if "disaster" in self.tagged:
-            return None
-        cue = self.near(hit, "protest_cue", 4, before=False)
-        if cue is None or "crowd" in cue[2].tags:
-            return None
-        lead = self.joined[hit[1] : cue[0]].split()
-        return cue if lead and lead[0] in _DURING else None
-
-    def _armed_cue(self, hit: _Hit) -> _Hit | None:
-        """A military cue in the sentence that makes a "strike" armed; a killing the
-        strike is held over is the grievance ("a strike over the killing of a nurse")."""
-        cue = self.near(hit, "military_cue")
-        if cue is not None and "casualty" in cue[2].tags and self._grievance(hit, cue):
-            return None
-        return cue
 
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
         """The level a word has in its sentence, before modifiers."""

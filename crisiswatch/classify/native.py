@@ -28,6 +28,7 @@ SOURCES = (
     "namedactors.py",
     "weapons.py",
     "justice.py",
+    "unrest.py",
     "context.py",
     "scope.py",
     "judge.py",
