@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.itemtext import _Hit
 from crisiswatch.classify.story import _POLICE, StoryRules
 from crisiswatch.models import Evidence
 
@@ -223,8 +223,8 @@ class CivilRules(StoryRules):
         power ("rally in Tbilisi against the bill", "rally outside Netanyahu's
         office"), or the opposition's; otherwise a gathering of pilgrims, fans,
         voters or markets."""
-        after = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:5]
-        before = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        after = self.words_after(hit[1], 5)
+        before = self.words_before(hit[0], 3)
         cue = next((w for w in after if w in _RALLY_OPPOSED), None) or next(
             (w for w in before if w in _RALLY_CALLERS), None
         )
@@ -342,8 +342,8 @@ class CivilRules(StoryRules):
 
     def _by_police(self, hit: _Hit) -> bool:
         """Police right before the act, or "by" the police at most two words after it."""
-        before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-1:]
+        before = self.words_before(hit[0], 1)
         if before and before[0] in _POLICE:
             return True
-        after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
+        after = self.words_after(hit[1], 4)
         return bool(after) and after[0] == "by" and not _POLICE.isdisjoint(after[1:])

@@ -146,6 +146,14 @@ class ItemText:
         """Words strictly between positions a and b of the joined text."""
         return len(self.joined[a:b].split()) if a < b else 0
 
+    def words_before(self, pos: int, n: int) -> list[str]:
+        """The last `n` words of the joined text before position `pos`."""
+        return self.joined[max(0, pos - n * _CHARS_PER_WORD) : pos].split()[-n:]
+
+    def words_after(self, pos: int, n: int) -> list[str]:
+        """The first `n` words of the joined text from position `pos`."""
+        return self.joined[pos : pos + n * _CHARS_PER_WORD].split()[:n]
+
     def text(self, hit: _Hit) -> str:
         return self.joined[hit[0] : hit[1]]
 

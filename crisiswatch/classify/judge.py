@@ -9,7 +9,7 @@ means in its context is in `context.py` and the modules it builds on.
 
 from __future__ import annotations
 
-from crisiswatch.classify.itemtext import _CANCELS_ACT, _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.itemtext import _CANCELS_ACT, _Hit
 from crisiswatch.classify.namedactors import ONGOING_WAR
 from crisiswatch.classify.scope import _ENDING, ScopeRules
 from crisiswatch.models import Evidence
@@ -310,7 +310,7 @@ class ItemJudge(ScopeRules):
     def _forecast(self, hit: _Hit) -> bool:
         """Is the peace word only wanted: sought, promised or called for ("seeking truce",
         "will sign", "call for ceasefire")?"""
-        lead = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        lead = self.words_before(hit[0], 3)
         if "for" in lead and not _CALLS.isdisjoint(lead):
             return True
         mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None

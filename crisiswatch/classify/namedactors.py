@@ -65,7 +65,7 @@ class ActorRules(CivilRules):
 
     def article_before(self, at: int) -> bool:
         """Is there an "a", "an" or "any" in the four words before position `at`?"""
-        words = self.joined[max(0, at - 4 * _CHARS_PER_WORD) : at].split()[-4:]
+        words = self.words_before(at, 4)
         return not _INDEFINITE.isdisjoint(words)
 
     def actor_after(self, hit: _Hit, chars: int = 24) -> Evidence | None:
@@ -108,7 +108,7 @@ class ActorRules(CivilRules):
         forecast makes it unreal); "war in Sudan", "war with Iran" too, unless a
         modifier says otherwise ("could go to war with Iran").
         """
-        lead = self.joined[max(0, hit[0] - 5 * _CHARS_PER_WORD) : hit[0]].split()[-5:]
+        lead = self.words_before(hit[0], 5)
         if "since" in lead and not _WAR_START.isdisjoint(lead):
             return None  # "the first visit since the start of Syria's war": a time, not news
         if self.joined.startswith(" on ", hit[1]) and self.actor_after(hit, 16) is None:
@@ -190,7 +190,7 @@ class ActorRules(CivilRules):
             return True
         # the doer right before ("senator attacks"), or before "his", "her", "their"
         # ("the president stepped up his attacks")
-        last = self.joined[max(0, hit[0] - _CHARS_PER_WORD) : hit[0]].split()[-1:]
+        last = self.words_before(hit[0], 1)
         reach = 4 if last in (["his"], ["her"], ["their"]) else 1
         return self.near(hit, "argument", 4, before=False) is not None or any(
             self.near(hit, tag, reach, after=False) is not None
@@ -203,7 +203,7 @@ class ActorRules(CivilRules):
         # the eight words after it in its own sentence ("cracking down on abuse? Lawyers...")
         clause = _SENTENCE_END.split(self.raw()[hit[1] : hit[1] + 8 * _CHARS_PER_WORD], 1)[0]
         after = [word.strip(_PUNCTUATION) for word in clause.lower().split()[:8]]
-        before = self.joined[max(0, hit[0] - 3 * _CHARS_PER_WORD) : hit[0]].split()[-3:]
+        before = self.words_before(hit[0], 3)
         return (
             not _OPPONENTS.isdisjoint(after)
             or not _OPPONENTS.isdisjoint(before)

@@ -80,7 +80,7 @@ class StoryRules(ItemText):
         """
         if "dated" not in self.tagged:
             return False
-        words = self.joined[max(0, hit[0] - 6 * _CHARS_PER_WORD) : hit[0]].split()[-6:]
+        words = self.words_before(hit[0], 6)
         if _MARK in words:  # the title/summary separator: the summary starts after it
             words = words[words.index(_MARK) + 1 :]
         verb = self.text(hit).endswith("ed")
@@ -116,8 +116,8 @@ class StoryRules(ItemText):
         # In the clause itself ("which killed 10 people in 2022") or the act it tells of
         # ("an explosion in Donegal which killed ..."); not "the army used chemical
         # weapons in 2024", a finding that is news now.
-        before = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
-        after = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
+        before = self.words_before(hit[0], 2)
+        after = self.words_after(hit[1], 4)
         definite = bool(before) and before[-1] in _DEFINITE_LEAD
         passive = bool(before) and before[-1] in _PAST_PASSIVE
         if (
@@ -202,7 +202,7 @@ class StoryRules(ItemText):
 
     def commercial_war(self, hit: _Hit) -> bool:
         """A background "war" after a commercial noun ("a transatlantic fare war")."""
-        words = self.joined[max(0, hit[0] - 2 * _CHARS_PER_WORD) : hit[0]].split()[-2:]
+        words = self.words_before(hit[0], 2)
         if words and words[-1] == "\x01":
             return False
         if self.engine.war_commerce.isdisjoint(words) or "military_cue" in self.tagged:

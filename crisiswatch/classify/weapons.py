@@ -157,7 +157,7 @@ class WeaponRules(ActorRules):
 
     def _rank(self, cue: _Hit) -> bool:
         """Is "major" an officer's rank ("Army Major martyred", "retired major killed")?"""
-        before = self.joined[max(0, cue[0] - 2 * _CHARS_PER_WORD) : cue[0]].split()[-1:]
+        before = self.words_before(cue[0], 1)
         return not _RANK_LEAD.isdisjoint(before)
 
     def _sustained(self, hit: _Hit) -> _Hit | None:
@@ -176,7 +176,7 @@ class WeaponRules(ActorRules):
             or hit[2].name.startswith("riot")  # "riots spread across France": unrest
         ):
             return None
-        words = self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD].split()[:4]
+        words = self.words_after(hit[1], 4)
         if "across" not in words:
             return None
         actor = self.actor_after(hit, 4 * _CHARS_PER_WORD)
