@@ -154,6 +154,12 @@ class ContextRules(UnrestRules):
         ):  # "tsunami warning", "roads cut off by floods": nature, not a rival
             return 0, f"'{self.text(hit)}' next to a disaster ('{self.text(cue)}'), not a rival"
         if (
+            hit[2].name == "deployment"
+            and (cue := self.near(hit, "space", 3, before=False)) is not None
+            and not self._armed_near(hit)
+        ):  # "Starship to deploy mock satellites": a payload put in orbit
+            return 0, f"'{self.text(hit)}' {self.text(cue)}: spaceflight, not troops"
+        if (
             "disaster_sense" in tags
             and not self.text(hit).endswith(" to")  # "threatens to quit the coalition"
             and (cue := self.near(hit, "stakes", 3, before=False)) is not None

@@ -29,7 +29,9 @@ _CHARS_PER_WORD = 16  # generous: hits further apart than this per word are out 
 _PUNCT = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2013\u2014-]")  # a plain charset: fast
 _SENTENCE_MARKS = frozenset(".;!?")
 _SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
-_GIVEN = frozenset(("after", "following", "amid", "despite"))  # an act taken as given
+_GIVEN = frozenset(("after", "following", "amid", "despite", "since"))  # an act taken as given
+# "Did the authorities fail the victims of the terror attack?": whose victims, it happened
+_GIVEN_BY = frozenset(("victims", "survivors", "aftermath", "anniversary"))
 _WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _DASHES = frozenset("-\u2013\u2014")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
@@ -251,7 +253,9 @@ class ItemText:
             return False
         # "Is the truce over after Israeli strikes?": what the question starts from
         # has happened.
-        if not _GIVEN.isdisjoint(self.joined[max(0, hit[0] - 24) : hit[0]].split()[-3:]):
+        if not _GIVEN.isdisjoint(self.words_before(hit[0], 3)):
+            return False
+        if not _GIVEN_BY.isdisjoint(self.words_before(hit[0], 6)):
             return False
         title = self.title  # "As Israel strikes Iran, what happened to ...?"
         if hit[0] < self.offset and title.startswith("As ") and 0 < hit[0] <= title.find(","):

@@ -80,6 +80,12 @@ class JusticeRules(WeaponRules):
             and self.near(hit, "foreigners", 3) is None
         ):  # "court jails ex-bank executive over money laundering": ordinary justice
             return 0, f"'{self.text(hit)}' for a crime ('{self.text(cue)}'): ordinary justice"
+        if (
+            hit[2].name == "detained"
+            and (cue := self._crime_in_item()) is not None
+            and self._police_work(hit)
+        ):  # "arrested in fraud scandal ... investigators detained him": the same arrest
+            return 0, f"'{self.text(hit)}' over a crime ('{self.text(cue)}'): police work"
         if "legal" in tags and self._police_work(hit):
             return 0, f"'{self.text(hit)}' with no opponent, figure, protest or state: police work"
         if (

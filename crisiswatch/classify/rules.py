@@ -85,7 +85,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
-    "disaster_sense": frozenset({"disaster", "stakes"}),
+    "disaster_sense": frozenset({"disaster", "stakes", "space"}),
     "civil_sense": frozenset({"business", "space"}),
     "atrocity": frozenset({"court"}),
     "court": frozenset({"atrocity", "crime", "private_person"}),

@@ -39,7 +39,7 @@ _POLICE = frozenset(
 )  # fmt: skip
 # Ordinary crime: the tags that show conflict or a motive instead, and the only acts of
 # force a crime story may hold (levels.toml names the entries).
-_NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition"})
+_NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition", "named_war"})
 # The words that may stand between a killing and its victim: "killing of a teen girl".
 _OBJECT_WORDS = frozenset(
     ("of", "a", "an", "the", "his", "her", "their", "teen", "teenage", "young", "elderly",

@@ -117,7 +117,11 @@ class WeaponRules(ActorRules):
             and (count := self._count(hit, before=3, after=0)) >= self.engine.casualty_major
         ):  # "launched nearly 35,000 attacks", "hit by 97 strikes since May"
             return 4, f"{count} {self.text(hit)}: a campaign of many acts"
-        if _FORCE_CONTEXT.isdisjoint(tagged) and "capture" not in hit[2].tags:
+        if (
+            _FORCE_CONTEXT.isdisjoint(tagged)
+            and "capture" not in hit[2].tags
+            and "munition" not in tagged
+        ):
             return level, note
         if "exercise" in tagged and "casualty" not in hit[2].tags:
             drill = self.near(hit, "exercise", 6)
@@ -138,6 +142,9 @@ class WeaponRules(ActorRules):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (place := self._across(hit)) is not None:
                 level, note = 4, f"{self.text(hit)} across {place.text}: a wide campaign"
+            elif (salvo := self._salvo_after(hit)) is not None:
+                count, weapon = salvo
+                level, note = 4, f"{self.text(hit)} with {count}+ {weapon}: a large attack"
             elif "sustained" in tagged and (cue := self._sustained(hit)) is not None:
                 level, note = 4, f"{self.text(hit)} {self.text(cue)}: sustained fighting"
             elif (war := self._war_beside(hit)) is not None:
@@ -154,6 +161,22 @@ class WeaponRules(ActorRules):
         ):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
+
+    def _salvo_after(self, hit: _Hit) -> tuple[int, str] | None:
+        """The large salvo an attack is told with, a few words after it in its clause:
+        "attacks Ukraine with hundreds of drones", "an attack featuring more than 600
+        drones and missiles". (A verb before the weapons is weapon_used's.)"""
+        for munition in self.tagged.get("munition", ()):
+            if munition[0] <= hit[1]:
+                continue
+            if self.gap(hit[1], munition[0]) > 6 or self.ends_between(hit[1], munition[0]):
+                return None
+            lead = self.joined[max(hit[1], munition[0] - 24) : munition[0]]
+            if _SALVO.search(lead) is None or _WEIGHT in lead:
+                return None
+            count = self._count(munition, before=3, after=0)
+            return (count, self.text(munition)) if count >= self.engine.salvo_major else None
+        return None
 
     def _rank(self, cue: _Hit) -> bool:
         """Is "major" an officer's rank ("Army Major martyred", "retired major killed")?"""
