@@ -27,6 +27,7 @@ _PLURAL_BACKGROUND = frozenset(("wars", "conflicts", "conflict zones"))
 # An act said to go on is reported, whatever "if" is near it ("join Israel's ongoing strikes").
 _GOING_ON = frozenset(("ongoing", "continuing", "continued", "relentless"))
 _NAMES_NO_EVENT = frozenset({"commemoration", "comparison"})  # not even nuclear rhetoric
+_TRAILING = " .!?\"'\u2019\u201d"  # what may close a headline after its last word
 
 
 class ItemJudge(ScopeRules):
@@ -150,7 +151,9 @@ class ItemJudge(ScopeRules):
         if level:  # the frame of the title (see the frame_* settings): cheap tests first
             title = self.title
             if (
-                ":" in title or " on," in title or title.endswith(self.engine.retro_ends)
+                ":" in title
+                or " on," in title
+                or title.rstrip(_TRAILING).lower().endswith(self.engine.retro_ends)
             ) and self.no_event():
                 level = 0
             elif title_peace or (
@@ -236,7 +239,8 @@ class ItemJudge(ScopeRules):
             return True
         if (
             engine.retrospective is not None
-            and title.endswith(engine.retro_ends)
+            # "The Charleston Church Shooting: Six Years Later": headlines capitalise
+            and title.rstrip(_TRAILING).lower().endswith(engine.retro_ends)
             and (match := engine.retrospective.search(title)) is not None
         ) or (
             engine.retrospective_lead is not None

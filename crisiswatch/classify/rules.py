@@ -231,7 +231,10 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                         f"{len(phrases)} phrases (at most {MAX_EXPANSION}): split it or use a pair"
                     )
                 for phrase in phrases:
-                    key = " " + " ".join(normalise(phrase).split()) + " "
+                    # Spaces written (or left by an empty alternative) collapse; punctuation
+                    # folds to a space, one for one, as in the text: "Jan. 6" is "jan  6"
+                    # in both, "25% tariffs" is "25  tariffs".
+                    key = " " + normalise(" ".join(phrase.split())).strip(" ") + " "
                     if seen.get(key, entry.name) != entry.name:
                         raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")
                     seen[key] = entry.name

@@ -43,7 +43,7 @@ _NOT_CRIME = frozenset({"motive", "armed_group", "protest_cue", "munition", "nam
 # The words that may stand between a killing and its victim: "killing of a teen girl".
 _OBJECT_WORDS = frozenset(
     ("of", "a", "an", "the", "his", "her", "their", "teen", "teenage", "young", "elderly",
-     "pregnant", "local", "retired")
+     "pregnant", "local", "retired", "own", "two", "three", "four", "five", "infant", "baby")
 )  # fmt: skip
 _KILLING = frozenset(("slaying", "crime_act", "atrocity"))  # a killing, in any words
 _PLURAL_ENDS = ("s", "men", "children", "people")
