@@ -27,6 +27,9 @@ _PLURAL_BACKGROUND = frozenset(("wars", "conflicts", "conflict zones"))
 # An act said to go on is reported, whatever "if" is near it ("join Israel's ongoing strikes").
 _GOING_ON = frozenset(("ongoing", "continuing", "continued", "relentless"))
 _NAMES_NO_EVENT = frozenset({"commemoration", "comparison"})  # not even nuclear rhetoric
+_RISK_OF = frozenset(
+    ("risk of", "danger of", "threat of", "brink of", "verge of", "spectre of", "specter of")
+)
 _TRAILING = " .!?\"'\u2019\u201d"  # what may close a headline after its last word
 
 
@@ -214,6 +217,8 @@ class ItemJudge(ScopeRules):
         note, definite = named
         value = 4
         mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
+        if definite and (risk := self._risk_of(hit)) is not None:
+            definite, mod = False, risk  # "the growing danger of an Ethiopia-Eritrea war"
         if mod is not None and definite and mod[2].effect in _ENDING and self.text(mod) != "ended":
             mod = None  # "a deal to end the Russia-Ukraine war": the war goes on
         if mod is not None and not (definite and mod[2].effect in _FORECASTS):
@@ -226,6 +231,13 @@ class ItemJudge(ScopeRules):
         if value >= 3 and ("fiction" in self.tagged or "dated" in self.tagged):
             value, note = self.storied(hit, value, note)
         return value, note
+
+    def _risk_of(self, hit: _Hit) -> _Hit | None:
+        """A risk named right before the war ("danger of", "brink of"): no war yet."""
+        for mod in self.modifiers:
+            if mod[1] <= hit[0] and self.gap(mod[1], hit[0]) <= 3 and self.text(mod) in _RISK_OF:
+                return mod
+        return None
 
     def no_event(self) -> bool:
         """Does the title report no event: a non-news genre or a retrospective?
