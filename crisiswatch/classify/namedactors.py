@@ -8,11 +8,10 @@ the gazetteer found (`self.actors`, in field coordinates) against the joined tex
 
 from __future__ import annotations
 
-import re
 import string
 
 from crisiswatch.classify.civil import CivilRules
-from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
+from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _SENTENCE_END, _Hit
 from crisiswatch.classify.story import _MARK, _POLITICAL_ACTORS
 from crisiswatch.models import Evidence
 
@@ -36,7 +35,6 @@ _PLACE_LEAD = frozenset(
 )  # fmt: skip
 _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in northern", "in southern"))
 
-_SENTENCE_END = re.compile(r"[.?!;\x01]")
 _PUNCTUATION = string.punctuation + "\u2018\u2019\u201c\u201d"
 # A verbal attack: the attack words, the tags that mark real violence, the actors of politics.
 _ATTACK_WORDS = frozenset(("attack", "attacks", "attacked", "attacking"))
@@ -201,7 +199,9 @@ class ActorRules(CivilRules):
         """Does a crackdown fall on opponents or a people (named in the eight words after
         it or the three before), or do troops, police or foreigners stand in its sentence?"""
         # the eight words after it in its own sentence ("cracking down on abuse? Lawyers...")
-        clause = _SENTENCE_END.split(self.raw()[hit[1] : hit[1] + 8 * _CHARS_PER_WORD], 1)[0]
+        end = self.offset - 2 if hit[1] < self.offset else len(self.raw())  # its own field
+        window = self.raw()[hit[1] : min(end, hit[1] + 8 * _CHARS_PER_WORD)]
+        clause = _SENTENCE_END.split(window, 1)[0]
         after = [word.strip(_PUNCTUATION) for word in clause.lower().split()[:8]]
         before = self.words_before(hit[0], 3)
         return (
