@@ -71,9 +71,10 @@ class ScopeRules(ContextRules):
             if "participle_only" in entry.tags and (
                 hit[2].deescalation
                 or not self.text(hit).endswith("ed")
-                # looking back, only a capture by force: "Britons captured in Ukraine
-                # freed", not "detainees who were released" or "refused to release"
-                or (a == hit[1] and "force" not in hit[2].tags)
+                # looking back, only a capture by force or a detention: "Britons captured
+                # in Ukraine freed", "Americans detained in China are released"; not
+                # "released footage" or "refused to release"
+                or (a == hit[1] and "force" not in hit[2].tags and hit[2].name != "detained")
             ):  # "frees kidnapped soldiers", not "released footage of strikes", not a deal
                 continue
             if "needs_state" in entry.tags and (
