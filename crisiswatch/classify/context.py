@@ -302,6 +302,14 @@ class ContextRules(UnrestRules):
         if "capture" in tags and (cue := self.near(hit, "animals", 10)) is not None:
             # "giant hornet captured by scientists", "zoo recaptures escaped monkey"
             return 0, f"'{self.text(hit)}' of an animal ('{self.text(cue)}'), not force"
+        if (
+            "capture" in tags
+            and self.text(hit).lstrip().startswith(("captur", "recaptur"))
+            and (cue := self.near(hit, "recording", 6)) is not None
+            and self.near(hit, "military_cue") is None
+            and self.near(hit, "armed_group") is None
+        ):  # "video captured the moment", "transcripts capture the chaos"
+            return 0, f"'{self.text(hit)}' by a recording ('{self.text(cue)}'), not force"
         if "capture" in tags and self._by_police(hit):
             # "El Chapo's son captured by Mexican authorities": an arrest
             return 0, f"'{self.text(hit)}' by the police: an arrest, law enforcement"
