@@ -133,7 +133,7 @@ class ContextRules(UnrestRules):
         if (civil := self.civil_level(hit)) is not None:  # accidents, animals, policing...
             return civil
         if "sends_troops" in tags:  # "Poland sends 5,000 extra troops to the border"
-            sent = self.joined[hit[1] : hit[1] + 5 * _CHARS_PER_WORD].split()[:4]
+            sent = self.words_after(hit[1], 4)
             if _TROOPS.isdisjoint(sent):
                 return None, ""  # "sends envoys", "sending drones": the supply rules read it
             return 2, f"{self.text(hit)} troops: deployment, coercion short of force"
@@ -304,7 +304,7 @@ class ContextRules(UnrestRules):
             return 0, f"'{self.text(hit)}' of an animal ('{self.text(cue)}'), not force"
         if (
             "capture" in tags
-            and self.text(hit).lstrip().startswith(("captur", "recaptur"))
+            and self.text(hit).startswith(("captur", "recaptur"))
             and (cue := self.near(hit, "recording", 6)) is not None
             and self.near(hit, "military_cue") is None
             and self.near(hit, "armed_group") is None

@@ -150,7 +150,7 @@ class ActorRules(CivilRules):
         if self._possessive(actor):
             return actor  # "an ad attacking Rishi Sunak's 'celebrity lifestyle'"
         start = self.joined_start(actor) + len(actor.text)
-        for word in self.joined[start : start + 8 * _CHARS_PER_WORD].split()[:6]:
+        for word in self.words_after(start, 6):
             if word in _JUDGED_AS or (blasts and word == "on"):
                 return actor
             if word == _MARK:
