@@ -51,7 +51,7 @@ class Evidence(NamedTuple):
     start: int  # character span in that field's text
     end: int
     text: str  # the phrase as it appears in the text
-    kind: str  # "actor", "level", "modifier" or "deescalation"
+    kind: str  # "actor", "level", "modifier", "deescalation" or "review" (a learned lowering)
     value: str  # ISO3 code for actors, the level ("0".."5") for levels, a modifier name
     note: str = ""  # why it counts, in words
 

@@ -22,8 +22,12 @@ from crisiswatch.classify.gazetteer import DATA_FILES
 from crisiswatch.classify.judge import ItemJudge
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
 from crisiswatch.classify.quotes import has_quotes, restore, squeeze
+from crisiswatch.classify.review import Review, rule_tags
 from crisiswatch.classify.scanner import SEP, Candidate, scan
 from crisiswatch.models import Classification, Evidence
+
+# The learned review's weights (scripts/train_review.py writes them).
+WEIGHTS_FILE = Path(__file__).with_name("data") / "review.json"
 
 # Letters and digits lower-cased, the title/summary separator kept, all else a space.
 _ASCII_FOLD = bytes(
@@ -138,10 +142,12 @@ _CODE = (
     "scanner.py",
     "actors.py",
     "gazetteer.py",
+    "review.py",
     "__init__.py",
 )
 _SOURCES = [
     RULES_FILE,
+    WEIGHTS_FILE,
     *sorted(DATA_FILES),
     *(Path(__file__).with_name(name) for name in _CODE),
 ]
@@ -149,6 +155,15 @@ VERSION = f"{ENGINE}.{_fingerprint(_SOURCES)}"
 
 _engine: LevelEngine | None = None
 _CORE = native.load()
+_review: Review | None = None
+
+
+def _shared_review() -> Review:
+    """One per process, compiled if the core is: the weights are read-only once loaded."""
+    global _review
+    if _review is None:
+        _review = (_CORE[2] if _CORE else Review)(WEIGHTS_FILE)
+    return _review
 
 
 def _level_engine() -> LevelEngine:
@@ -162,25 +177,43 @@ def _level_engine() -> LevelEngine:
 class Classifier:
     """Actors plus level for one item; build once, call `classify` many times."""
 
-    def __init__(self, extra_aliases: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, extra_aliases: dict[str, list[str]] | None = None, *, review: bool = True
+    ) -> None:
+        """`review=False` gives the rules' reading alone (to train and to measure the review)."""
         self.extra_aliases = extra_aliases or {}
+        self._review: Review | None = _shared_review() if review else None
         self._actors = ActorMatcher(self.extra_aliases)
         self._levels = _level_engine()
         # The hot path: compiled if the installed build has it, else the Python one.
         self._scan: Any
         self._judge: Any
-        self._scan, self._judge = _CORE or (scan, ItemJudge)
+        self._scan, self._judge = _CORE[:2] if _CORE else (scan, ItemJudge)
         if self.extra_aliases:
             self._merged = merge(self._actors.automaton, self._levels.rules.automaton)
         else:
             self._merged = _merged_default(self._actors.automaton, self._levels.rules.automaton)
-        self.version = VERSION
+        self.version = VERSION if review else VERSION + "-rules"
         if self.extra_aliases:  # user aliases are data too: a change must re-tag history
             blob = json.dumps(self.extra_aliases, sort_keys=True, ensure_ascii=False)
             self.version += "+" + hashlib.blake2b(blob.encode(), digest_size=3).hexdigest()
 
     def classify(self, title: str, summary: str = "") -> Classification:
-        """Actor evidence first, then level evidence."""
+        """Actor evidence first, then level evidence, then the review of a level above 0."""
+        found = self._rules(title, summary)
+        if found.level == 0 or self._review is None:
+            return found
+        level, evidence = self._review.lower(
+            title, summary, found.level, len(found.actors), rule_tags(found.evidence)
+        )
+        if not evidence:
+            return found
+        return _classification(
+            found.actors, level, found.deescalation, found.evidence + evidence, found.version
+        )
+
+    def _rules(self, title: str, summary: str) -> Classification:
+        """The rules' reading: actors, and the level their phrases give."""
         if not (title.isascii() and summary.isascii()):
             # Typographic quotes, dashes and no-break spaces are most of the non-ASCII in
             # news: with them made ASCII (one character for one) the text takes the fast
@@ -190,7 +223,7 @@ class Classifier:
                 summary.translate(_TYPOGRAPHY),
             )
             if ascii_title.isascii() and ascii_summary.isascii():
-                found = self.classify(ascii_title, ascii_summary)
+                found = self._rules(ascii_title, ascii_summary)
                 evidence = _quote_originals(found.evidence, title, summary)
                 return _classification(
                     found.actors, found.level, found.deescalation, evidence, found.version

@@ -32,6 +32,7 @@ SOURCES = (
     "context.py",
     "scope.py",
     "judge.py",
+    "review.py",
 )
 PACKAGE = "crisiswatch_native"
 PURE_ENV = "CRISISWATCH_PURE"  # set (to anything) to use the pure-Python core
@@ -53,16 +54,17 @@ def native_source(text: str) -> str:
     return text
 
 
-def load() -> tuple[Any, Any] | None:
-    """`(scan, ItemJudge)` from the compiled core, or None to use the Python one."""
+def load() -> tuple[Any, Any, Any] | None:
+    """`(scan, ItemJudge, Review)` from the compiled core, or None to use the Python one."""
     if os.environ.get(PURE_ENV):
         return None
     try:
         from crisiswatch_native import SOURCE_HASH
         from crisiswatch_native.judge import ItemJudge
+        from crisiswatch_native.review import Review
         from crisiswatch_native.scanner import scan
     except ImportError:
         return None
     if source_hash(Path(__file__).parent) != SOURCE_HASH:
         return None  # built from other sources: an edit since install
-    return scan, ItemJudge
+    return scan, ItemJudge, Review

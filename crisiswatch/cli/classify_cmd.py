@@ -23,11 +23,11 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069
 _ID = re.compile(rb'"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,30})')
 
 
-def _classifier() -> Classifier:
+def _classifier(review: bool = True) -> Classifier:
     """Built on demand, so `--help` does not load the automata."""
     from crisiswatch.classify import Classifier
 
-    return Classifier(extra_aliases=load(require_feeds=False).extra_aliases)
+    return Classifier(extra_aliases=load(require_feeds=False).extra_aliases, review=review)
 
 
 @click.command("classify")
@@ -131,6 +131,7 @@ def _show(title: str, summary: str, result: Classification) -> None:
     console = Console(highlight=False, soft_wrap=True)
     styles = {"actor": "bold cyan", "level": "bold red", "modifier": "yellow"}
     styles["deescalation"] = "bold green"
+    styles["review"] = "italic magenta"
     for field, text in (("title", title), ("summary", summary)):
         if not text:
             continue
@@ -170,14 +171,19 @@ def _evidence_line(e: Evidence, style: str) -> Any:
 @click.option(
     "--worst", default=10, show_default=True, type=click.IntRange(0), help="Mistakes to list."
 )
+@click.option(
+    "--rules-only",
+    is_flag=True,
+    help="Score the rules alone, without the learned review (to see what the review adds).",
+)
 @common_options
-def eval_cmd(file: Path, as_json: bool, worst: int) -> None:
+def eval_cmd(file: Path, as_json: bool, worst: int, rules_only: bool) -> None:
     """Score the classifier on FILE, JSON lines labelled like the shared dev set."""
     try:
         gold = load_labelled(file)
     except LabelError as exc:
         raise Fail(str(exc)) from None
-    classifier = _classifier()
+    classifier = _classifier(review=not rules_only)
     outcomes = []
     for item in gold:
         result = classifier.classify(item.title, item.summary)

@@ -79,7 +79,7 @@ class ItemScreen(DashScreen):
         table.add_column("note", style="dim")
         for ev in self.item.evidence:
             value = Text(ev.value)
-            if ev.kind == "level" and ev.value.isdigit():
+            if ev.kind in ("level", "review") and ev.value.isdigit():
                 value = Text(f"level {ev.value}", style=level_style(int(ev.value)))
             elif ev.kind == "actor":
                 value = Text(f"{ev.value} {country_name(ev.value)}", style="cyan")

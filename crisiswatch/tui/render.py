@@ -76,6 +76,8 @@ def highlighted(text: str, evidence: Iterable[Evidence], field: str) -> Text:
             style = "bold cyan"
         elif ev.kind == "deescalation":
             style = "bold green"
+        elif ev.kind == "review":
+            style = "italic magenta"
         else:
             style = "bold italic"
         out.stylize(style, start, end)

@@ -188,6 +188,24 @@ def test_eval_json(tmp_path: Path) -> None:
     assert data["classifier_version"] == VERSION and len(data["confusion"]) == 6
 
 
+def test_eval_rules_only_shows_what_the_review_adds(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    row = {"title": "University expels three students over cheating", "actors": [], "level": 0}
+    path.write_text(json.dumps(row) + "\n")
+    full = json.loads(run("eval", "--json", str(path), cwd=tmp_path).stdout)
+    rules = json.loads(run("eval", "--json", "--rules-only", str(path), cwd=tmp_path).stdout)
+    assert (full["level"]["exact"], rules["level"]["exact"]) == (1.0, 0.0)
+    assert rules["classifier_version"] == VERSION + "-rules"
+
+
+def test_classify_names_the_words_behind_a_review(tmp_path: Path) -> None:
+    result = run("classify", "University expels three students over cheating", cwd=tmp_path)
+    out = result.stdout.decode()
+    assert "level    0 (no conflict signal)" in out
+    assert "  level        1              'expels'" in out  # the rules' reading stays shown
+    assert "  review       0" in out and "learned review (" in out
+
+
 def test_eval_missing_file_is_one_line(tmp_path: Path) -> None:
     result = run("eval", str(tmp_path / "nope.jsonl"), cwd=tmp_path)
     assert result.returncode == 2

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from crisiswatch.classify import Classifier, native
+from crisiswatch.classify import WEIGHTS_FILE, Classifier, native
 from crisiswatch.classify.judge import ItemJudge
+from crisiswatch.classify.review import Review
 from crisiswatch.classify.scanner import scan
 
 HERE = Path(__file__).parent
@@ -49,8 +50,8 @@ def test_compiled_and_python_cores_agree() -> None:
     if core is None:
         pytest.skip("no compiled core matching these sources")
     compiled, python = Classifier(), Classifier()
-    python._scan, python._judge = scan, ItemJudge
-    assert compiled._judge is not ItemJudge
+    python._scan, python._judge, python._review = scan, ItemJudge, Review(WEIGHTS_FILE)
+    assert compiled._judge is not ItemJudge and type(compiled._review) is not Review
     for title, summary in ITEMS:
         assert compiled.classify(title, summary) == python.classify(title, summary), title
 

@@ -1,0 +1,197 @@
+"""A learned second reading that may lower the level the rules chose, never raise it.
+
+The rules read phrases; the way news uses a war word ("attacks" a rival, "killed"
+in a robbery, a "strike" on a budget) often shows only in the other words of the
+item, across more wordings than rules can list. A linear model over the rules'
+reading and the item's words, trained on labelled items (`scripts/train_review.py`),
+weighs those words. It only lowers: a badge the rules found no evidence for is never
+invented, and every lowering names the words that weighed most for it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from crisiswatch.classify.evidence import make_evidence
+from crisiswatch.models import Evidence
+
+# Bump when `features` changes what it emits: the weights must then be retrained
+# (a test holds the weights file to this number).
+FEATURES = 5
+LEVELS = 6
+# The price of a wrong level: its distance, plus more for a miss (a real act of
+# force read as 0-1) than for a false alarm, since the review can only lower.
+MISS_PRICE = 4.0
+FALSE_ALARM_PRICE = 1.0
+_SHOWN = 3  # words named in the evidence of a lowering
+
+_WORD = re.compile(r"[A-Za-z]+")
+# Words that carry grammar, not meaning: no weight of their own (an analyst shown
+# "of" as the reason for a level learns nothing).
+_GRAMMAR_WORDS = (
+    "a an the of in on at to for by with from and or as is are was were be been being "
+    "it its s that this these those has have had into than then there their they he she "
+    "his her we our you your i who which what after before during about up out but if so"
+)
+_GRAMMAR = frozenset(_GRAMMAR_WORDS.split())
+
+
+def _words(text: str) -> list[str]:
+    """The text's words, lower-cased (one `lower` call for all of them)."""
+    return " ".join(_WORD.findall(text)).lower().split()
+
+
+def features(
+    title: str, summary: str, level: int, actors: int, tags: Iterable[str] = ()
+) -> set[str]:
+    """The names of an item's features, as the weights file keys them.
+
+    The rules' reading (their level, and the levels and modifiers their evidence
+    names, as `tags`), how many countries are named, the words of either field
+    ("w:") and the title's words apart ("t:"). Word pairs were tried and did no
+    better on news the review had not read (docs/methodology.md).
+    """
+    title_words, summary_words = _words(title), _words(summary)
+    return {
+        f"level={level}",
+        f"actors={min(actors, 3)}",
+        *[f"rule:{tag}" for tag in tags],
+        *[f"w:{w}" for w in title_words if w not in _GRAMMAR],
+        *[f"w:{w}" for w in summary_words if w not in _GRAMMAR],
+        *[f"t:{w}" for w in title_words if w not in _GRAMMAR],
+    }
+
+
+def _price(gold: int, chosen: int) -> float:
+    price = float(abs(gold - chosen))
+    if gold >= 3 and chosen <= 1:
+        price += MISS_PRICE
+    if gold <= 1 and chosen >= 3:
+        price += FALSE_ALARM_PRICE
+    return price
+
+
+# _COLUMNS[chosen][gold]: what choosing `chosen` costs if the truth is `gold`.
+_COLUMNS = tuple(tuple(_price(gold, chosen) for gold in range(LEVELS)) for chosen in range(LEVELS))
+
+
+class Review:
+    """A weights file, read once; `lower` is called for every item the rules put above 0.
+
+    Compiled with the rest of the hot path (`native.py`), so the file's path is given
+    by the caller: a compiled module does not live beside the data.
+    """
+
+    def __init__(self, path: Path) -> None:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if data["meta"]["features"] != FEATURES:
+            raise ValueError(f"{path}: trained on features {data['meta']['features']}")
+        self.meta: dict[str, Any] = data["meta"]
+        self.bias: tuple[float, ...] = tuple(data["bias"])
+        self.weights: dict[str, tuple[float, ...]] = {
+            name: tuple(row) for name, row in data["weights"].items()
+        }
+        # The same weights keyed by the bare word: scoring then builds no name for a
+        # word (the hot path, `_rows`; a test holds it to `features`).
+        self._by_word: dict[str, tuple[float, ...]] = {}
+        self._by_title_word: dict[str, tuple[float, ...]] = {}
+        self._reading: dict[str, tuple[float, ...]] = {}
+        for name, row in self.weights.items():
+            if name.startswith("w:"):
+                self._by_word[name[2:]] = row
+            elif name.startswith("t:"):
+                self._by_title_word[name[2:]] = row
+            else:
+                self._reading[name] = row
+
+    def _rows(
+        self, title: str, summary: str, level: int, actors: int, tags: Iterable[str]
+    ) -> list[tuple[float, ...]]:
+        """The weight rows of the features present: the rows of `features(...)`, faster."""
+        title_words = set(_words(title))
+        seen = title_words.union(_words(summary))
+        words, title_only, reading = self._by_word, self._by_title_word, self._reading
+        named = {f"level={level}", f"actors={min(actors, 3)}", *[f"rule:{t}" for t in tags]}
+        # Grammar words are never in the weights, so need no filtering here.
+        return [
+            *[reading[name] for name in named if name in reading],
+            *[words[w] for w in seen if w in words],
+            *[title_only[w] for w in title_words if w in title_only],
+        ]
+
+    def probabilities(self, rows: list[tuple[float, ...]]) -> list[float]:
+        """The chance of each level 0-5, from the weight rows of the features present."""
+        if rows:
+            # Summed column by column in C: the review runs on every item above level 0.
+            totals = [sum(column, 0.0) for column in zip(*rows, strict=True)]
+            scores = [bias + total for bias, total in zip(self.bias, totals, strict=True)]
+        else:
+            scores = list(self.bias)
+        top = max(scores)
+        exps = [math.exp(score - top) for score in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    def lower(
+        self, title: str, summary: str, level: int, actors: int, tags: Iterable[str] = ()
+    ) -> tuple[int, tuple[Evidence, ...]]:
+        """The level after review, with evidence for a lowering (none if kept)."""
+        tags = tuple(tags)
+        chance = self.probabilities(self._rows(title, summary, level, actors, tags))
+        best, best_price = level, math.inf
+        for chosen in range(level, -1, -1):  # ties keep the higher, the rules' reading
+            price = sum(map(operator.mul, chance, _COLUMNS[chosen]))
+            if price < best_price - 1e-12:
+                best, best_price = chosen, price
+        if best == level:
+            return level, ()
+        evidence = self._evidence(level, best, sum(chance[:level]), title, summary)
+        # A lowering no word of the text speaks for is not made: it could not be explained.
+        return (best, evidence) if evidence else (level, ())
+
+    def _evidence(
+        self, level: int, chosen: int, below: float, title: str, summary: str
+    ) -> tuple[Evidence, ...]:
+        """The words whose weights favour the lower level over the rules' level most.
+
+        A word is shown where it first occurs; a title word weighs twice, as a word
+        and as a title word (the "w:" and "t:" features).
+        """
+        pull: list[tuple[float, int, str, int, int]] = []
+        placed: set[str] = set()
+        for rank, (field, text) in enumerate((("title", title), ("summary", summary))):
+            for match in _WORD.finditer(text):
+                word = match.group().lower()
+                if word in placed:
+                    continue
+                placed.add(word)
+                weight = 0.0
+                row = self._by_word.get(word)
+                if row is not None:
+                    weight += row[chosen] - row[level]
+                row = self._by_title_word.get(word) if rank == 0 else None
+                if row is not None:
+                    weight += row[chosen] - row[level]
+                if weight > 0:
+                    pull.append((-weight, rank, field, match.start(), match.end()))
+        pull.sort()
+        out: list[Evidence] = []
+        for weight, _, field, start, end in pull[:_SHOWN]:
+            text = (title if field == "title" else summary)[start:end]
+            note = (
+                f"learned review ({below:.0%} likely below the rules' {level}): "
+                f"weighs {-weight:+.2f} for {chosen} over {level}"
+            )
+            out.append(make_evidence(field, start, end, text, "review", str(chosen), note))
+        return tuple(out)
+
+
+def rule_tags(evidence: Iterable[Evidence]) -> set[str]:
+    """What the rules' evidence stands for, as features: "level=3", "modifier=threat"."""
+    return {f"{e.kind}={e.value}" for e in evidence if e.kind in ("level", "modifier")}

@@ -1,0 +1,169 @@
+"""Train the learned review (`crisiswatch/classify/review.py`) from labelled items.
+
+A multinomial logistic regression over the review's features: the rules' level,
+the count of countries, and the words and word pairs of the item. Rare features
+(fewer than --min-count items) are dropped before training and small weights after
+it, so the weights file stays a few hundred kilobytes of readable words.
+
+Items whose id starts with a --hold-out prefix are left out of training and scored
+afterwards, rules alone against rules plus review: the honest figure for news the
+review has not read. Needs the `train` extra (scikit-learn).
+
+    python scripts/train_review.py LABELLED.jsonl... [--hold-out BG-,BH-] [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from crisiswatch.classify import WEIGHTS_FILE, Classifier
+from crisiswatch.classify.review import (
+    FEATURES,
+    LEVELS,
+    Review,
+    features,
+    rule_tags,
+)
+from crisiswatch.evaluate import Labelled, Outcome, format_report, score
+
+
+def _load(path: Path) -> list[Labelled]:
+    """Title, summary and level are all training needs; actors may be absent."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            row = json.loads(line)
+            items.append(
+                Labelled(
+                    str(row.get("id", f"{path.stem}:{number}")),
+                    row["title"],
+                    row.get("summary") or "",
+                    tuple(row.get("actors") or ()),
+                    int(row["level"]),
+                )
+            )
+    return items
+
+
+def _rows(items: list[Labelled], rules: Classifier) -> list[tuple[set[str], Any]]:
+    rows = []
+    for item in items:
+        found = rules.classify(item.title, item.summary)
+        tags = rule_tags(found.evidence)
+        rows.append(
+            (features(item.title, item.summary, found.level, len(found.actors), tags), found)
+        )
+    return rows
+
+
+def _fit(
+    rows: list[set[str]], levels: list[int], weights: list[float], args: argparse.Namespace
+) -> dict[str, Any]:
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    seen = Counter(name for row in rows for name in row)
+    kept = [{name: 1 for name in row if seen[name] >= args.min_count} for row in rows]
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(kept)
+    model = LogisticRegression(C=args.c, max_iter=5000).fit(matrix, levels, sample_weight=weights)
+    if list(model.classes_) != list(range(LEVELS)):
+        raise SystemExit(f"the labelled items must cover levels 0-{LEVELS - 1}")
+    coef = np.round(model.coef_, 3)
+    weights = {
+        name: [float(x) for x in coef[:, column]]
+        for name, column in sorted(vectorizer.vocabulary_.items())
+        if np.abs(coef[:, column]).max() >= args.prune
+    }
+    return {"bias": [round(float(b), 3) for b in model.intercept_], "weights": weights}
+
+
+def _write(path: Path, meta: dict[str, Any], fitted: dict[str, Any]) -> None:
+    """One weight row a line, sorted: a retrained file diffs word by word."""
+    lines = ["{", f'"meta": {json.dumps(meta, sort_keys=True)},']
+    lines.append(f'"bias": {json.dumps(fitted["bias"])},')
+    lines.append('"weights": {')
+    rows = [f"{json.dumps(name)}: {json.dumps(row)}" for name, row in fitted["weights"].items()]
+    lines.append(",\n".join(rows))
+    lines.append("}}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--hold-out", default="", help="comma-separated id prefixes to score")
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="FILE=N",
+        help="count each item of the named file N times (hand-written cases that settle the guide)",
+    )
+    parser.add_argument("--min-count", type=int, default=10)
+    parser.add_argument("--c", type=float, default=0.3, help="inverse regularisation")
+    parser.add_argument("--prune", type=float, default=0.1, help="drop smaller weights")
+    parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    parser.add_argument("--dry-run", action="store_true", help="score, do not write --out")
+    args = parser.parse_args()
+    prefixes = tuple(p for p in args.hold_out.split(",") if p)
+    by_file = {path.name: _load(path) for path in args.files}
+    weight_of = {name: float(n) for name, n in (w.split("=", 1) for w in args.weight)}
+    items = [item for loaded in by_file.values() for item in loaded]
+    item_weight = {
+        id(item): weight_of.get(name, 1.0) for name, loaded in by_file.items() for item in loaded
+    }
+    train = [i for i in items if not (prefixes and i.id.startswith(prefixes))]
+    held = [i for i in items if prefixes and i.id.startswith(prefixes)]
+    rules = Classifier(review=False)
+    rows = _rows(train, rules)
+    fitted = _fit(
+        [r for r, _ in rows], [i.level for i in train], [item_weight[id(i)] for i in train], args
+    )
+    meta = {
+        "features": FEATURES,
+        "items": len(train),
+        "levels": dict(sorted(Counter(str(i.level) for i in train).items())),
+        "min_count": args.min_count,
+        "c": args.c,
+        "prune": args.prune,
+        "files": {name: len(loaded) for name, loaded in by_file.items()},
+        "weights": weight_of,
+        "held_out": list(prefixes),
+    }
+    out = Path(tempfile.mkdtemp()) / "review.json" if args.dry_run else args.out
+    _write(out, meta, fitted)
+    print(f"{len(train)} items, {len(fitted['weights'])} weights -> {out}")
+    if held:
+        review = Review(out)
+        before, after = [], []
+        for item, (_, found) in zip(held, _rows(held, rules), strict=True):
+            level, _ = (
+                review.lower(
+                    item.title,
+                    item.summary,
+                    found.level,
+                    len(found.actors),
+                    rule_tags(found.evidence),
+                )
+                if found.level
+                else (0, ())
+            )
+            before.append(Outcome(item, found.actors, found.level))
+            after.append(Outcome(item, found.actors, level))
+        print(format_report(score(before, worst=0), f"held out, rules alone ({len(held)})"))
+        print(format_report(score(after, worst=0), f"held out, rules and review ({len(held)})"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
