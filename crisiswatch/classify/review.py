@@ -128,8 +128,9 @@ class Review:
     def probabilities(self, rows: list[tuple[float, ...]]) -> list[float]:
         """The chance of each level 0-5, from the weight rows of the features present."""
         if rows:
-            # Summed column by column in C: the review runs on every item above level 0.
-            totals = [sum(column, 0.0) for column in zip(*rows, strict=True)]
+            # Summed column by column, exactly rounded: the rows come from sets, whose
+            # order changes between processes, and the sum must not.
+            totals = [math.fsum(column) for column in zip(*rows, strict=True)]
             scores = [bias + total for bias, total in zip(self.bias, totals, strict=True)]
         else:
             scores = list(self.bias)

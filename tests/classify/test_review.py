@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +112,22 @@ def test_stale_weights_are_refused(tmp_path: Path) -> None:
 def test_rules_alone_carry_their_own_version() -> None:
     assert RULES.version == VERSION + "-rules"
     assert classify("x").version == VERSION
+
+
+def test_the_same_text_gets_the_same_reading_in_every_process(tmp_path: Path) -> None:
+    """Features come from sets, whose order follows the hash seed: the output must not."""
+    cases = Path(__file__).with_name("cases_levels.jsonl").read_bytes()
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "CRISISWATCH_CONFIG": "", "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "crisiswatch", "classify", "--jsonl"],
+            input=cases,
+            capture_output=True,
+            timeout=120,
+            cwd=tmp_path,
+            env=env,
+            check=True,
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == cases.count(b"\n")
