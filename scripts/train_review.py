@@ -166,4 +166,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except ImportError as error:
+        missing = f"train_review: {error.name} is missing: pip install -e '.[train]'"
+        raise SystemExit(missing) from None
+    except (OSError, ValueError, KeyError) as error:  # a file missing, a line not JSON
+        raise SystemExit(f"train_review: {type(error).__name__}: {error}") from None

@@ -1,7 +1,9 @@
 """Tag a news item with the countries involved and an escalation level 0-5.
 
 Two independent engines, each explaining itself with `Evidence`:
-`actors.ActorMatcher` finds countries, `levels.LevelEngine` picks the level.
+`actors.ActorMatcher` finds countries, `levels.LevelEngine` picks the level;
+then `review.Review`, learned from labelled items, may lower a level the rules
+over-read (never raise one), naming the words it weighed.
 `VERSION` changes whenever either engine's code or data changes, so stored
 items tagged by an older classifier can be found and re-tagged.
 """
