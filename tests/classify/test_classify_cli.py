@@ -17,9 +17,9 @@ DEV = DEV_SET
 
 
 def run(
-    *args: str, stdin: bytes = b"", cwd: Path | None = None
+    *args: str, stdin: bytes = b"", cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "CRISISWATCH_CONFIG": "", "NO_COLOR": "1"}
+    env = {**os.environ, "CRISISWATCH_CONFIG": "", "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "crisiswatch", *args],
         input=stdin,

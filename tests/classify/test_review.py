@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from crisiswatch.classify.review import (
     Review,
     features,
 )
+from tests.classify.test_classify_cli import run
 
 RULES = Classifier(review=False)
 REVIEW = Review(WEIGHTS_FILE)
@@ -117,17 +115,8 @@ def test_rules_alone_carry_their_own_version() -> None:
 def test_the_same_text_gets_the_same_reading_in_every_process(tmp_path: Path) -> None:
     """Features come from sets, whose order follows the hash seed: the output must not."""
     cases = Path(__file__).with_name("cases_levels.jsonl").read_bytes()
-    outputs = []
-    for seed in ("1", "2"):
-        env = {**os.environ, "CRISISWATCH_CONFIG": "", "PYTHONHASHSEED": seed}
-        done = subprocess.run(
-            [sys.executable, "-m", "crisiswatch", "classify", "--jsonl"],
-            input=cases,
-            capture_output=True,
-            timeout=120,
-            cwd=tmp_path,
-            env=env,
-            check=True,
-        )
-        outputs.append(done.stdout)
+    outputs = [
+        run("classify", "--jsonl", stdin=cases, cwd=tmp_path, env={"PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    ]
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == cases.count(b"\n")
