@@ -61,7 +61,8 @@ def headline(item: StoredItem, now: datetime, *, source_width: int = 12) -> Text
 def highlighted(text: str, evidence: Iterable[Evidence], field: str) -> Text:
     """The field's text with the classifier's evidence phrases marked where they matched."""
     out = Text(text)
-    for ev in evidence:
+    # The review's words first, so a word that is also the rules' evidence keeps their style.
+    for ev in sorted(evidence, key=lambda ev: ev.kind != "review"):
         if ev.field != field:
             continue
         start, end = ev.start, ev.end
