@@ -104,8 +104,9 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
     batch = items(count)
     best = best_of_three(Classifier(), batch)
-    rules = best_of_three(Classifier(review=False), batch)
-    reviewed = sum(Classifier(review=False).classify(*item).level > 0 for item in batch)
+    rules_alone = Classifier(review=False)
+    rules = best_of_three(rules_alone, batch)
+    reviewed = sum(rules_alone.classify(*item).level > 0 for item in batch)
     chars = sum(len(t) + len(s) for t, s in batch) / len(batch)
     core = "compiled (mypyc)" if native.load() else "pure Python"
     print(f"{count} items, {chars:.0f} characters each on average; classifier core: {core}")

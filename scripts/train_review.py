@@ -1,7 +1,8 @@
 """Train the learned review (`crisiswatch/classify/review.py`) from labelled items.
 
 A multinomial logistic regression over the review's features: the rules' level,
-the count of countries, and the words and word pairs of the item. Rare features
+the levels and modifiers its evidence names, the count of countries, and the
+item's words (the whole item's, and the title's apart). Rare features
 (fewer than --min-count items) are dropped before training and small weights after
 it, so the weights file stays a few hundred kilobytes of readable words.
 
@@ -53,20 +54,20 @@ def _load(path: Path) -> list[Labelled]:
     return items
 
 
-def _rows(items: list[Labelled], rules: Classifier) -> list[tuple[set[str], Any]]:
+def _rows(items: list[Labelled], rules: Classifier) -> list[set[str]]:
+    """Each item's feature names, from the rules' reading of it."""
     rows = []
     for item in items:
         found = rules.classify(item.title, item.summary)
         tags = rule_tags(found.evidence)
-        rows.append(
-            (features(item.title, item.summary, found.level, len(found.actors), tags), found)
-        )
+        rows.append(features(item.title, item.summary, found.level, len(found.actors), tags))
     return rows
 
 
 def _fit(
-    rows: list[set[str]], levels: list[int], weights: list[float], args: argparse.Namespace
+    rows: list[set[str]], levels: list[int], counts: list[float], args: argparse.Namespace
 ) -> dict[str, Any]:
+    """Each item counts `counts[i]` times (the --weight option)."""
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -75,7 +76,7 @@ def _fit(
     kept = [{name: 1 for name in row if seen[name] >= args.min_count} for row in rows]
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(kept)
-    model = LogisticRegression(C=args.c, max_iter=5000).fit(matrix, levels, sample_weight=weights)
+    model = LogisticRegression(C=args.c, max_iter=5000).fit(matrix, levels, sample_weight=counts)
     if list(model.classes_) != list(range(LEVELS)):
         raise SystemExit(f"the labelled items must cover levels 0-{LEVELS - 1}")
     coef = np.round(model.coef_, 3)
@@ -126,9 +127,7 @@ def main() -> int:
     held = [i for i in items if prefixes and i.id.startswith(prefixes)]
     rules = Classifier(review=False)
     rows = _rows(train, rules)
-    fitted = _fit(
-        [r for r, _ in rows], [i.level for i in train], [item_weight[id(i)] for i in train], args
-    )
+    fitted = _fit(rows, [i.level for i in train], [item_weight[id(i)] for i in train], args)
     meta = {
         "features": FEATURES,
         "items": len(train),
@@ -144,22 +143,14 @@ def main() -> int:
     _write(out, meta, fitted)
     print(f"{len(train)} items, {len(fitted['weights'])} weights -> {out}")
     if held:
-        review = Review(out)
+        reviewed = Classifier(review=Review(out))
         before, after = [], []
-        for item, (_, found) in zip(held, _rows(held, rules), strict=True):
-            level, _ = (
-                review.lower(
-                    item.title,
-                    item.summary,
-                    found.level,
-                    len(found.actors),
-                    rule_tags(found.evidence),
-                )
-                if found.level
-                else (0, ())
-            )
+        for item in held:
+            found = rules.classify(item.title, item.summary)
             before.append(Outcome(item, found.actors, found.level))
-            after.append(Outcome(item, found.actors, level))
+            after.append(
+                Outcome(item, found.actors, reviewed.classify(item.title, item.summary).level)
+            )
         print(format_report(score(before, worst=0), f"held out, rules alone ({len(held)})"))
         print(format_report(score(after, worst=0), f"held out, rules and review ({len(held)})"))
     return 0

@@ -180,11 +180,19 @@ class Classifier:
     """Actors plus level for one item; build once, call `classify` many times."""
 
     def __init__(
-        self, extra_aliases: dict[str, list[str]] | None = None, *, review: bool = True
+        self,
+        extra_aliases: dict[str, list[str]] | None = None,
+        *,
+        review: bool | Review = True,
     ) -> None:
-        """`review=False` gives the rules' reading alone (to train and to measure the review)."""
+        """`review=False` gives the rules' reading alone; a `Review` of other weights is
+        what the trainer scores held-out items with (to train and to measure the review)."""
         self.extra_aliases = extra_aliases or {}
-        self._review: Review | None = _shared_review() if review else None
+        self._review: Review | None
+        if isinstance(review, bool):
+            self._review = _shared_review() if review else None
+        else:
+            self._review = review
         self._actors = ActorMatcher(self.extra_aliases)
         self._levels = _level_engine()
         # The hot path: compiled if the installed build has it, else the Python one.
@@ -195,7 +203,10 @@ class Classifier:
             self._merged = merge(self._actors.automaton, self._levels.rules.automaton)
         else:
             self._merged = _merged_default(self._actors.automaton, self._levels.rules.automaton)
-        self.version = VERSION if review else VERSION + "-rules"
+        # Output of other weights, or of none, must never pass for the shipped classifier's.
+        self.version = (
+            VERSION if review is True else VERSION + ("-rules" if not review else "-trial")
+        )
         if self.extra_aliases:  # user aliases are data too: a change must re-tag history
             blob = json.dumps(self.extra_aliases, sort_keys=True, ensure_ascii=False)
             self.version += "+" + hashlib.blake2b(blob.encode(), digest_size=3).hexdigest()

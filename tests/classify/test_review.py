@@ -107,9 +107,13 @@ def test_stale_weights_are_refused(tmp_path: Path) -> None:
         Review(stale)
 
 
-def test_rules_alone_carry_their_own_version() -> None:
+def test_rules_alone_and_other_weights_carry_their_own_version() -> None:
     assert RULES.version == VERSION + "-rules"
     assert classify("x").version == VERSION
+    trial = Classifier(review=REVIEW)  # how the trainer scores weights it has just written
+    assert trial.version == VERSION + "-trial"
+    title = "University expels three students over cheating"
+    assert trial.classify(title).level == classify(title).level == 0
 
 
 def test_the_same_text_gets_the_same_reading_in_every_process(tmp_path: Path) -> None:
