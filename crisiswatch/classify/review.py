@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,7 +30,14 @@ MISS_PRICE = 4.0
 FALSE_ALARM_PRICE = 1.0
 _SHOWN = 3  # words named in the evidence of a lowering
 
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[A-Za-z]+")  # a word, for the evidence's spans
+# The same words by byte translation, several times faster than the pattern on the
+# hot path: anything not an ASCII letter (a non-ASCII character arrives as "?")
+# becomes a space, and capitals become small letters.
+_FOLD = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32  # A-Z, a-z, the rest
+    for c in range(256)
+)
 # Words that carry grammar, not meaning: no weight of their own (an analyst shown
 # "of" as the reason for a level learns nothing).
 _GRAMMAR_WORDS = (
@@ -40,11 +46,20 @@ _GRAMMAR_WORDS = (
     "his her we our you your i who which what after before during about up out but if so"
 )
 _GRAMMAR = frozenset(_GRAMMAR_WORDS.split())
+# A feature's six weights (one a level) packed into one integer, each in its own
+# _BITS bits as whole thousandths plus _OFFSET, so never negative. Packed integers
+# add column by column: an item's scores are one addition per feature, exact (so the
+# same in any order, whatever order a set gives), and a feature is one object to
+# fetch, not seven.
+_SCALE = 1000
+_BITS = 40
+_OFFSET = 1 << 24  # above any weight in thousandths (so a row's field < 2**25)
+_MASK = (1 << _BITS) - 1
 
 
 def _words(text: str) -> list[str]:
-    """The text's words, lower-cased (one `lower` call for all of them)."""
-    return " ".join(_WORD.findall(text)).lower().split()
+    """The text's words (runs of ASCII letters), lower-cased."""
+    return text.encode("ascii", "replace").translate(_FOLD).decode("ascii").split()
 
 
 def features(
@@ -97,47 +112,53 @@ class Review:
         self.weights: dict[str, tuple[float, ...]] = {
             name: tuple(row) for name, row in data["weights"].items()
         }
-        # The same weights keyed by the bare word: scoring then builds no name for a
-        # word (the hot path, `_rows`; a test holds it to `features`).
-        self._by_word: dict[str, tuple[float, ...]] = {}
-        self._by_title_word: dict[str, tuple[float, ...]] = {}
-        self._reading: dict[str, tuple[float, ...]] = {}
+        # An item adds at most one row a weight, plus the bias and two rows that may be
+        # zeros: fewer than 2**15 rows of fields below 2**25 stay within _BITS.
+        if len(self.weights) + 3 >= 1 << (_BITS - 25):
+            raise ValueError(f"{path}: too many weights to pack")
+        # The hot path's copies, packed (`_pack`) and keyed so that scoring builds no
+        # feature name: by the bare word, and for the rules' reading by level, by count
+        # of countries and by tag (`_rows`; a test holds it to `features`).
+        self._bias = _pack(self.bias)
+        self._by_word: dict[str, int] = {}
+        self._by_title_word: dict[str, int] = {}
+        self._by_tag: dict[str, int] = {}
+        table = {"w": self._by_word, "t": self._by_title_word, "rule": self._by_tag}
         for name, row in self.weights.items():
-            if name.startswith("w:"):
-                self._by_word[name[2:]] = row
-            elif name.startswith("t:"):
-                self._by_title_word[name[2:]] = row
-            else:
-                self._reading[name] = row
+            kind, _, key = name.partition(":")
+            if kind in table:
+                table[kind][key] = _pack(row)
+        absent = (0.0,) * LEVELS
+        self._by_level = [_pack(self.weights.get(f"level={n}", absent)) for n in range(LEVELS)]
+        self._by_actors = [_pack(self.weights.get(f"actors={n}", absent)) for n in range(4)]
 
     def _rows(
         self, title: str, summary: str, level: int, actors: int, tags: Iterable[str]
-    ) -> list[tuple[float, ...]]:
-        """The weight rows of the features present: the rows of `features(...)`, faster."""
+    ) -> list[int]:
+        """The packed weights of the features present: those of `features(...)`, faster.
+
+        The rules' level and count of countries always give a row (of zeros if the
+        file has none for them); other features without weights are left out.
+        """
         title_words = set(_words(title))
         seen = title_words.union(_words(summary))
-        words, title_only, reading = self._by_word, self._by_title_word, self._reading
-        named = {f"level={level}", f"actors={min(actors, 3)}", *[f"rule:{t}" for t in tags]}
+        words, title_only, by_tag = self._by_word, self._by_title_word, self._by_tag
         # Grammar words are never in the weights, so need no filtering here.
         return [
-            *[reading[name] for name in named if name in reading],
+            self._by_level[level],
+            self._by_actors[min(actors, 3)],
+            *[by_tag[tag] for tag in set(tags) if tag in by_tag],
             *[words[w] for w in seen if w in words],
             *[title_only[w] for w in title_words if w in title_only],
         ]
 
-    def probabilities(self, rows: list[tuple[float, ...]]) -> list[float]:
-        """The chance of each level 0-5, from the weight rows of the features present."""
-        if rows:
-            # Summed column by column, exactly rounded: the rows come from sets, whose
-            # order changes between processes, and the sum must not.
-            totals = [math.fsum(column) for column in zip(*rows, strict=True)]
-            scores = [bias + total for bias, total in zip(self.bias, totals, strict=True)]
-        else:
-            scores = list(self.bias)
+    def probabilities(self, rows: list[int]) -> list[float]:
+        """The chance of each level 0-5, from the packed weights of the features present."""
+        scores = _unpack(self._bias + sum(rows), len(rows) + 1)
         top = max(scores)
-        exps = [math.exp(score - top) for score in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
+        exps = [math.exp((score - top) / _SCALE) for score in scores]
+        whole = sum(exps)
+        return [e / whole for e in exps]
 
     def lower(
         self, title: str, summary: str, level: int, actors: int, tags: Iterable[str] = ()
@@ -147,7 +168,9 @@ class Review:
         chance = self.probabilities(self._rows(title, summary, level, actors, tags))
         best, best_price = level, math.inf
         for chosen in range(level, -1, -1):  # ties keep the higher, the rules' reading
-            price = sum(map(operator.mul, chance, _COLUMNS[chosen]))
+            price = 0.0
+            for gold, cost in enumerate(_COLUMNS[chosen]):
+                price += chance[gold] * cost
             if price < best_price - 1e-12:
                 best, best_price = chosen, price
         if best == level:
@@ -164,7 +187,7 @@ class Review:
         A word is shown where it first occurs; a title word weighs twice, as a word
         and as a title word (the "w:" and "t:" features).
         """
-        pull: list[tuple[float, int, str, int, int]] = []
+        pull: list[tuple[int, int, str, int, int]] = []
         placed: set[str] = set()
         for rank, (field, text) in enumerate((("title", title), ("summary", summary))):
             for match in _WORD.finditer(text):
@@ -172,13 +195,13 @@ class Review:
                 if word in placed:
                     continue
                 placed.add(word)
-                weight = 0.0
-                row = self._by_word.get(word)
-                if row is not None:
-                    weight += row[chosen] - row[level]
-                row = self._by_title_word.get(word) if rank == 0 else None
-                if row is not None:
-                    weight += row[chosen] - row[level]
+                weight = 0
+                packed = self._by_word.get(word)
+                if packed is not None:
+                    weight += _weight(packed, chosen) - _weight(packed, level)
+                packed = self._by_title_word.get(word) if rank == 0 else None
+                if packed is not None:
+                    weight += _weight(packed, chosen) - _weight(packed, level)
                 if weight > 0:
                     pull.append((-weight, rank, field, match.start(), match.end()))
         pull.sort()
@@ -187,10 +210,31 @@ class Review:
             text = (title if field == "title" else summary)[start:end]
             note = (
                 f"learned review ({below:.0%} likely below the rules' {level}): "
-                f"weighs {-weight:+.2f} for {chosen} over {level}"
+                f"weighs {-weight / _SCALE:+.2f} for {chosen} over {level}"
             )
             out.append(make_evidence(field, start, end, text, "review", str(chosen), note))
         return tuple(out)
+
+
+def _pack(row: Iterable[float]) -> int:
+    """Six weights in one integer (see _BITS)."""
+    packed = 0
+    for column, weight in enumerate(row):
+        thousandths = round(weight * _SCALE)
+        if abs(thousandths) >= _OFFSET:
+            raise ValueError(f"weight {weight} is out of range")
+        packed |= (thousandths + _OFFSET) << (_BITS * column)
+    return packed
+
+
+def _unpack(packed: int, count: int) -> list[int]:
+    """Each level's sum, in thousandths, of `count` packed rows added together."""
+    return [((packed >> (_BITS * column)) & _MASK) - count * _OFFSET for column in range(LEVELS)]
+
+
+def _weight(packed: int, level: int) -> int:
+    """One level's weight, in thousandths, of a packed row."""
+    return ((packed >> (_BITS * level)) & _MASK) - _OFFSET
 
 
 def rule_tags(evidence: Iterable[Evidence]) -> set[str]:

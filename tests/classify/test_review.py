@@ -11,15 +11,20 @@ from hypothesis import strategies as st
 
 from crisiswatch.classify import VERSION, WEIGHTS_FILE, Classifier, classify
 from crisiswatch.classify.review import (
+    _WORD,
     FEATURES,
     LEVELS,
     Review,
+    _pack,
+    _unpack,
+    _words,
     features,
 )
 from tests.classify.test_classify_cli import run
 
 RULES = Classifier(review=False)
 REVIEW = Review(WEIGHTS_FILE)
+ZEROS = _pack([0.0] * LEVELS)
 WORDS = (
     "Israel Iran strike strikes missile kills 41 dozens war threatens could warns police "
     "shooting robbery court trial election striker derby win budget attacks rival , . ' "
@@ -84,8 +89,21 @@ def test_the_fast_scoring_reads_the_same_features(
     """`Review._rows` skips building feature names; it must find the same weights."""
     review, tags = REVIEW, ("level=3", "modifier=threat")
     names = features(title, summary, level, actors, tags)
-    expected = sorted(review.weights[name] for name in names if name in review.weights)
-    assert sorted(review._rows(title, summary, level, actors, tags)) == expected
+    expected = [_pack(review.weights[name]) for name in names if name in review.weights]
+    found = [row for row in review._rows(title, summary, level, actors, tags) if row != ZEROS]
+    assert sorted(found) == sorted(expected)
+
+
+@given(st.lists(st.lists(st.integers(-9_999, 9_999), min_size=6, max_size=6), max_size=300))
+def test_packed_weights_add_up_column_by_column(rows: list[list[int]]) -> None:
+    packed = sum(_pack([weight / 1000 for weight in row]) for row in rows)
+    assert _unpack(packed, len(rows)) == [sum(row[level] for row in rows) for level in range(6)]
+
+
+@given(st.text())
+def test_words_are_the_runs_of_ascii_letters(text: str) -> None:
+    """The hot path's byte translation finds the words the evidence's pattern spans."""
+    assert _words(text) == [word.lower() for word in _WORD.findall(text)]
 
 
 def test_weights_file_matches_the_features_it_was_trained_on() -> None:
