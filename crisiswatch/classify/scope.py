@@ -81,9 +81,11 @@ class ScopeRules(ContextRules):
                 "ongoing" in hit[2].tags
                 or ("named_war" in hit[2].tags and self.named_war(hit) is not None)
                 or self._article_only(mod[1], hit[0])
+                or (self.text(hit).lower().endswith("ing") and self._adjacent(mod, hit))
             ):
                 # "connects to war in Ukraine", "walks miles to escape fighting", "react
-                # to the storming": a noun after "to", not a verb announced
+                # to the storming", "links India to killing": a noun after "to", not a
+                # verb announced
                 continue
             if entry.effect == "delivery" and "weak" in hit[2].tags:
                 continue  # "delivering mail in war-ravaged Ukraine": a war is not supplied
@@ -98,6 +100,10 @@ class ScopeRules(ContextRules):
             if entry.rank < best_rank:  # threats and hypotheses rank alike: the first wins
                 best, best_rank = mod, entry.rank
         return best
+
+    def _adjacent(self, mod: _Hit, hit: _Hit) -> bool:
+        """Does the hit follow the modifier with no word between?"""
+        return not self.joined[mod[1] : hit[0]].strip()
 
     def _article_only(self, start: int, end: int) -> bool:
         """Is the text between two positions one article ("react to the storming":
