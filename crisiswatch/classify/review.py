@@ -26,7 +26,7 @@ FEATURES = 5
 LEVELS = 6
 # The price of a wrong level: its distance, plus more for a miss (a real act of
 # force read as 0-1) than for a false alarm, since the review can only lower.
-MISS_PRICE = 4.0
+MISS_PRICE = 6.0
 FALSE_ALARM_PRICE = 1.0
 _SHOWN = 3  # words named in the evidence of a lowering
 
