@@ -15,7 +15,10 @@ def _styles_at(title: str, word: str) -> list[str]:
 
 def test_a_word_both_the_rules_and_the_review_weighed_keeps_the_rules_style() -> None:
     title = "University expels three students over cheating"
-    kinds = {e.kind for e in classify(title).evidence if e.text == "expels"}
-    assert kinds == {"level", "review"}
+    evidence = classify(title).evidence
+    assert {e.kind for e in evidence if e.text == "expels"} == {"level", "review"}
     assert _styles_at(title, "expels")[-1].startswith("bold underline")
-    assert _styles_at(title, "students") == ["italic magenta"]
+    # a word only the review weighed (which one depends on the trained weights)
+    review_only = [e.text for e in evidence if e.kind == "review" and e.text != "expels"]
+    assert review_only
+    assert _styles_at(title, review_only[0]) == ["italic magenta"]
