@@ -164,7 +164,6 @@ class Review:
         self, title: str, summary: str, level: int, actors: int, tags: Iterable[str] = ()
     ) -> tuple[int, tuple[Evidence, ...]]:
         """The level after review, with evidence for a lowering (none if kept)."""
-        tags = tuple(tags)
         chance = self.probabilities(self._rows(title, summary, level, actors, tags))
         best, best_price = level, math.inf
         for chosen in range(level, -1, -1):  # ties keep the higher, the rules' reading
