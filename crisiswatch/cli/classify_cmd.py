@@ -14,6 +14,7 @@ import click
 from crisiswatch.cli.common import Fail, common_options, load
 from crisiswatch.evaluate import LabelError, Outcome, format_report, load_labelled, score
 from crisiswatch.models import LEVEL_NAMES, Classification, Evidence
+from crisiswatch.styles import evidence_style
 
 if TYPE_CHECKING:
     from crisiswatch.classify import Classifier
@@ -129,16 +130,13 @@ def _show(title: str, summary: str, result: Classification) -> None:
     from rich.text import Text
 
     console = Console(highlight=False, soft_wrap=True)
-    styles = {"actor": "bold cyan", "level": "bold red", "modifier": "yellow"}
-    styles["deescalation"] = "bold green"
-    styles["review"] = "italic magenta"
     for field, text in (("title", title), ("summary", summary)):
         if not text:
             continue
         line = Text(_safe(text))
         for e in result.evidence:
             if e.field == field:
-                line.stylize(styles.get(e.kind, "bold"), e.start, e.end)
+                line.stylize(evidence_style(e), e.start, e.end)
         console.print(Text(f"{field:<9}", style="dim") + line)
     console.print(Text(f"{'actors':<9}") + Text(", ".join(result.actors) or "none", "bold"))
     calm = ", de-escalation" if result.deescalation else ""
@@ -150,7 +148,7 @@ def _show(title: str, summary: str, result: Classification) -> None:
     if result.evidence:
         console.print(Text("evidence", style="dim"))
     for e in sorted(result.evidence, key=lambda e: (e.field != "title", e.start)):
-        console.print(_evidence_line(e, styles.get(e.kind, "bold")))
+        console.print(_evidence_line(e, evidence_style(e)))
     console.print(Text(f"{'version':<9}{result.version}", style="dim"))
 
 

@@ -16,21 +16,10 @@ from rich.text import Text
 from crisiswatch.models import LEVEL_NAMES as _NAMES
 from crisiswatch.models import Evidence
 from crisiswatch.queries import StoredItem
+from crisiswatch.styles import evidence_style, level_style
 from crisiswatch.tui.data import time_ago
 
 LEVEL_NAMES = dict(enumerate(_NAMES))
-LEVEL_COLORS = {
-    0: "grey58",
-    1: "green3",
-    2: "yellow3",
-    3: "dark_orange",
-    4: "red1",
-    5: "magenta2",
-}
-
-
-def level_style(level: int) -> str:
-    return LEVEL_COLORS.get(max(0, min(5, level)), "grey58")
 
 
 def badge_style(level: int) -> str:
@@ -71,15 +60,5 @@ def highlighted(text: str, evidence: Iterable[Evidence], field: str) -> Text:
             if found < 0:
                 continue
             start, end = found, found + len(ev.text)
-        if ev.kind == "level":
-            style = f"bold underline {level_style(int(ev.value) if ev.value.isdigit() else 0)}"
-        elif ev.kind == "actor":
-            style = "bold cyan"
-        elif ev.kind == "deescalation":
-            style = "bold green"
-        elif ev.kind == "review":
-            style = "italic magenta"
-        else:
-            style = "bold italic"
-        out.stylize(style, start, end)
+        out.stylize(evidence_style(ev), start, end)
     return out
