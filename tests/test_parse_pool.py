@@ -16,6 +16,7 @@ from crisiswatch.models import item_id
 from crisiswatch.parse import parse_feed
 from crisiswatch.parse_pool import ParseFailure, ParsePool
 from tests.feedserver import rss
+from tests.waiting import wait_until_async
 
 FEED = rss(
     [
@@ -51,13 +52,8 @@ def _gone(pid: int) -> bool:
     return False
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Bounded wait for a condition that another process or thread will make true."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
+async def until(condition: Callable[[], bool], what: str = "the condition") -> None:
+    await wait_until_async(condition, 10.0, what)
 
 
 def running(pool: ParsePool) -> bool:

@@ -11,14 +11,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from crisiswatch.lock import CollectorLock
 from tests.feedserver import FeedServer, Reply, rss
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -284,14 +283,6 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _until(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("ending", ["q", "SIGKILL"])
 def test_the_dashboards_collector_process_ends_with_it(
@@ -319,14 +310,14 @@ def test_the_dashboards_collector_process_ends_with_it(
                 return conn.execute(polled).fetchone()[0] == 1
 
         screen = term.screen
-        _until(collector_started, 60, f"the collector's first poll; screen: {screen[-300:]!r}")
+        wait_until(collector_started, 60, f"the collector's first poll; screen: {screen[-300:]!r}")
         if ending == "q":
             os.write(term.master, b"q")
             assert term.proc.wait(30) == 0
         else:
             term.proc.kill()  # no chance to clean up: the collector sees its stdin close
             term.proc.wait(10)
-        _until(lambda: not _alive(collector[0]), 30, "the collector to exit")
+        wait_until(lambda: not _alive(collector[0]), 30, "the collector to exit")
     lock = CollectorLock(db)
     assert lock.acquire(), "the collector lock outlived the dashboard"
     lock.release()

@@ -21,6 +21,7 @@ from crisiswatch.pipeline import Callbacks, Collector, FeedOutcome, PollSummary
 from crisiswatch.store import Store
 from tests.core.test_cli import run, write_config
 from tests.feedserver import FeedServer, Reply, rss
+from tests.waiting import wait_until_async
 
 SETTINGS = CollectorConfig(interval=600, timeout=5, parse_timeout=10)
 WAIT = 30.0  # seconds: a bound on waiting for a condition, never a pause
@@ -157,9 +158,11 @@ async def test_run_loop_logs_a_failed_poll_and_goes_on(
     ) as collector:
         with caplog.at_level(logging.ERROR, logger="crisiswatch.pipeline"):
             runner = asyncio.create_task(collector.run(stop, wake))
-            async with asyncio.timeout(WAIT):
-                while not any("the view broke" in r.getMessage() for r in caplog.records):
-                    await asyncio.sleep(0.01)  # polling a condition, bounded by the timeout
+            await wait_until_async(
+                lambda: any("the view broke" in r.getMessage() for r in caplog.records),
+                WAIT,
+                "the view's failure to be logged",
+            )
             wake.set()
             await asyncio.wait_for(second_poll.wait(), WAIT)
             stop.set()

@@ -120,13 +120,3 @@ def row_count(db: Path) -> int:
         return 0
     finally:
         conn.close()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, poll: float = 0.002) -> bool:
-    """Poll `condition` until it holds or `timeout` passes; True when it held."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(poll)
-    return condition()

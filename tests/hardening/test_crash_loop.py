@@ -18,7 +18,8 @@ import subprocess
 from pathlib import Path
 
 from tests.feedserver import FeedServer
-from tests.hardening.farm import Farm, crisiswatch, row_count, wait_until
+from tests.hardening.farm import Farm, crisiswatch, row_count
+from tests.waiting import poll_until
 
 KILLS = 20
 FEEDS_PER_ROUND = 6
@@ -85,11 +86,11 @@ def one_round(rng: random.Random, config: Path, db: Path) -> str | None:
     try:
         if rng.random() < 0.2:  # during start-up: migrations, feed sync, first fetches
             moment = "start-up"
-            wait_until(lambda: _started(lock, proc.pid) or proc.poll() is not None, 30)
+            poll_until(lambda: _started(lock, proc.pid) or proc.poll() is not None, 30)
         else:
             target = before + rng.randint(1, FEEDS_PER_ROUND * ITEMS_PER_FEED - 1)
             moment = f"at {target - before} new rows"
-            wait_until(lambda: row_count(db) >= target or proc.poll() is not None, 60)
+            poll_until(lambda: row_count(db) >= target or proc.poll() is not None, 60)
         if proc.poll() is None:
             _kill_group(proc)
             return moment
