@@ -66,6 +66,13 @@ def _substrings(words: list[str]) -> ahocorasick.Automaton | None:
     return automaton
 
 
+# Counts of years written out, for a retrospective tail with no punctuation before it.
+_NUMBER_WORDS = (
+    "a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    "twenty-five|thirty|forty|fifty|sixty|seventy|seventy-five|eighty|hundred"
+)
+
+
 class LevelEngine:
     """Built once; `assess` keeps no state between items, so it is thread-safe."""
 
@@ -86,8 +93,16 @@ class LevelEngine:
         )
         # Acts dated this year or earlier are history (see judge.ItemJudge.dated_past).
         self.history_until = datetime.now(UTC).year - 2
+        ons = "|".join(
+            re.escape(t) for t in settings.get("frame_retrospective", ()) if t.endswith(" on")
+        )
+        # Set off by punctuation, or a count of years "on" ("Rabaa massacre 10 years on";
+        # not "still missing 12 years later", which goes on).
         self.retrospective = (
-            re.compile(rf"(?i)[,:;\u2013\u2014]\s*((?:[\w-]+\s+)?(?:{tails}))\W*$")
+            re.compile(
+                rf"(?i)(?:[,:;\u2013\u2014]\s*|\s(?=(?:\d+|{_NUMBER_WORDS})\s+(?:{ons})\W*$))"
+                rf"((?:[\w-]+\s+)?(?:{tails}))\W*$"
+            )
             if tails
             else None
         )
