@@ -222,7 +222,7 @@ def test_quirks_survive_serving(server: DemoServer) -> None:
 def test_served_dates_keep_their_original_spelling(server: DemoServer, clock: Clock) -> None:
     clock.now = server.release_times[-1]
     pattern = re.compile(r"<(pubDate|lastBuildDate|dc:date|published|updated)>([^<]*)<")
-    seen = Counter()
+    seen: Counter[str] = Counter()
     for _, url in server.feeds:
         body = get(url)[2].decode("latin-1")  # dates are ASCII in every encoding used
         for tag, value in pattern.findall(body):

@@ -213,13 +213,19 @@ def test_retry_after_forms() -> None:
 # -- redirects -------------------------------------------------------------------------------
 
 
+def redirect(code: int, location: str) -> Callable[[Request, BaseHTTPRequestHandler], Reply]:
+    """A handler that answers every request with `code` and a Location header."""
+
+    def handler(_r: Request, _h: BaseHTTPRequestHandler) -> Reply:
+        return Reply(code, b"", {"Location": location})
+
+    return handler
+
+
 def chain(server: FeedServer, name: str, codes: list[int]) -> str:
     """/name/0 -> /name/1 -> ... with the given status codes, ending at the feed."""
     for i, code in enumerate(codes):
-        server.route(
-            f"/{name}/{i}",
-            lambda _r, _h, i=i, code=code: Reply(code, b"", {"Location": f"{i + 1}"}),
-        )
+        server.route(f"/{name}/{i}", redirect(code, f"{i + 1}"))
     server.static(f"/{name}/{len(codes)}", FEED, ETag='"end"')
     return server.url(f"/{name}/0")
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crisiswatch.config import CollectorConfig, FeedConfig
-from crisiswatch.models import from_iso, utcnow
-from crisiswatch.pipeline import Collector
+from crisiswatch.models import FeedHealth, ParsedFeed, from_iso, utcnow
+from crisiswatch.pipeline import Collector, PollSummary
 from crisiswatch.store import Store
 from tests.feedserver import FeedServer, Reply, rss
 
@@ -33,14 +34,20 @@ def feeds(*urls: str, interval: int = 600) -> list[FeedConfig]:
     return [FeedConfig(url=u, name=f"feed {i}", interval=interval) for i, u in enumerate(urls)]
 
 
-async def collect(db: Path, feed_list: list[FeedConfig], *, force: bool = False):
+async def collect(db: Path, feed_list: list[FeedConfig], *, force: bool = False) -> PollSummary:
     async with Collector(db, feed_list, settings=SETTINGS, parse_workers=1) as collector:
         return await collector.poll_once(force=force)
 
 
-def health(db: Path) -> dict[str, object]:
+def health(db: Path) -> dict[str, FeedHealth]:
     with Store(db) as store:
         return {h.url: h for h in store.feed_health()}
+
+
+def next_poll(h: FeedHealth) -> datetime:
+    """When the feed is due again; every polled feed has a time set."""
+    assert h.next_poll is not None, h
+    return from_iso(h.next_poll)
 
 
 async def test_collects_new_items_once(tmp_path: Path, feed_server: FeedServer) -> None:
@@ -68,20 +75,24 @@ async def test_conditional_get_round_trip(tmp_path: Path, feed_server: FeedServe
     assert health(db)[url].last_status == 304
 
 
-async def test_unchanged_body_is_not_parsed(tmp_path: Path, feed_server: FeedServer) -> None:
+async def test_unchanged_body_is_not_parsed(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = feed_server.static("/same.xml", rss(items("delta", 2)))  # no validators at all
     db = tmp_path / "cw.db"
     await collect(db, feeds(url))
     async with Collector(db, feeds(url), settings=SETTINGS, parse_workers=1) as collector:
         calls = 0
-        original = collector._pool.parse
+        pool = collector._pool
+        assert pool is not None
+        original = pool.parse
 
-        async def counting(*args, **kwargs):
+        async def counting(*args: Any, **kwargs: Any) -> ParsedFeed:
             nonlocal calls
             calls += 1
             return await original(*args, **kwargs)
 
-        collector._pool.parse = counting
+        monkeypatch.setattr(pool, "parse", counting)
         summary = await collector.poll_once(force=True)
     assert calls == 0
     assert [o.status for o in summary.outcomes] == ["not_modified"]
@@ -94,8 +105,8 @@ async def test_due_feeds_wait_for_their_interval(tmp_path: Path, feed_server: Fe
     summary = await collect(db, feeds(url))  # not due yet: nothing polled
     assert summary.outcomes == []
     assert len(feed_server.hits("/d.xml")) == 1
-    next_poll = from_iso(health(db)[url].next_poll)
-    assert timedelta(seconds=590) < next_poll - utcnow() <= timedelta(seconds=600)
+    due = next_poll(health(db)[url])
+    assert timedelta(seconds=590) < due - utcnow() <= timedelta(seconds=600)
 
 
 async def test_retry_after_is_honoured(tmp_path: Path, feed_server: FeedServer) -> None:
@@ -108,7 +119,7 @@ async def test_retry_after_is_honoured(tmp_path: Path, feed_server: FeedServer) 
     h = health(db)[url]
     assert h.consecutive_errors == 1 and h.last_status == 429
     assert "429" in (h.error or "")
-    assert from_iso(h.next_poll) - utcnow() >= timedelta(seconds=3590)
+    assert next_poll(h) - utcnow() >= timedelta(seconds=3590)
 
 
 async def test_errors_back_off_and_recover(tmp_path: Path, feed_server: FeedServer) -> None:
@@ -118,10 +129,10 @@ async def test_errors_back_off_and_recover(tmp_path: Path, feed_server: FeedServ
         "/flaky.xml", lambda r, h: Reply(500, b"oops") if state["fail"] else Reply(200, body)
     )
     db = tmp_path / "cw.db"
-    delays = []
+    delays: list[float] = []
     for _ in range(3):
         await collect(db, feeds(url, interval=60), force=True)
-        delays.append((from_iso(health(db)[url].next_poll) - utcnow()).total_seconds())
+        delays.append((next_poll(health(db)[url]) - utcnow()).total_seconds())
     assert health(db)[url].consecutive_errors == 3
     assert delays[0] < delays[1] < delays[2] <= 6 * 3600  # exponential, capped
     state["fail"] = False

@@ -22,7 +22,7 @@ from typing import Any
 
 from crisiswatch.models import from_iso, utcnow
 from tests.faults import feeds as f
-from tests.faults.server import Conn, FaultServer
+from tests.faults.server import Conn, FaultServer, Handler
 
 TRICKLE_PACE = 1.0  # seconds per byte for the trickling faults
 # A .invalid name never resolves; a label over 63 letters makes the C resolver
@@ -84,7 +84,7 @@ def _static(
     return handler
 
 
-def _path(server: FaultServer, name: str, handler: Callable[[Conn], None]) -> str:
+def _path(server: FaultServer, name: str, handler: Handler) -> str:
     return server.route(f"/{name}.xml", handler)
 
 
@@ -515,7 +515,7 @@ DEADLINE = r"(no response|did not finish) within [\d.]+ s"
 TOO_BIG = r"larger than the [\d.]+ (MiB|KiB|GiB) cap"
 
 
-def _route(name: str, handler: Callable[[Conn], None]) -> Callable[[FaultServer, Lab], str]:
+def _route(name: str, handler: Handler) -> Callable[[FaultServer, Lab], str]:
     return lambda server, lab: _path(server, name, handler)
 
 

@@ -27,7 +27,7 @@ from crisiswatch.pipeline import Collector, FeedOutcome, PollSummary
 from crisiswatch.store import Store
 from tests.faults import feeds as f
 from tests.faults.catalog import FAULTS, HOSTILE_TEXT, Fault, Lab, Observed
-from tests.faults.server import FaultServer
+from tests.faults.server import Conn, FaultServer, Handler
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 2.0  # the collector's total deadline per request in these runs
@@ -69,6 +69,15 @@ class Setup:
         return configs
 
 
+def _serve(body: bytes) -> Handler:
+    """A handler that answers every request with `body` as 200 OK."""
+
+    def handler(conn: Conn) -> None:
+        conn.reply("200 OK", body)
+
+    return handler
+
+
 def start_servers(lab: Lab, faults: Sequence[Fault] = FAULTS) -> Setup:
     """Two servers on 127.0.0.1: the faults on one port, healthy feeds on another."""
     fault_server = FaultServer().start()
@@ -77,9 +86,7 @@ def start_servers(lab: Lab, faults: Sequence[Fault] = FAULTS) -> Setup:
     healthy_urls = []
     for n in range(f.HEALTHY_FEEDS):
         body = f.healthy_atom(n) if n % 2 else f.healthy_rss(n)
-        healthy_urls.append(
-            healthy.route(f"/healthy-{n}.xml", lambda conn, body=body: conn.reply("200 OK", body))
-        )
+        healthy_urls.append(healthy.route(f"/healthy-{n}.xml", _serve(body)))
     return Setup(fault_server, healthy, urls, healthy_urls, lab)
 
 

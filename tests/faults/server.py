@@ -97,7 +97,8 @@ class Conn:
         return True
 
 
-Handler = Callable[[Conn], None]
+# What a handler returns is ignored: a lambda may hand back its last write's result.
+Handler = Callable[[Conn], object]
 
 
 class FaultServer:
@@ -189,7 +190,8 @@ class FaultServer:
 
     def _serve(self, sock: socket.socket) -> None:
         started = time.monotonic()
-        path, headers = "", {}
+        path = ""
+        headers: dict[str, str] = {}
         try:
             request = _read_head(sock)
             if request is None:

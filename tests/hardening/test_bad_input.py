@@ -286,7 +286,9 @@ def test_classify_jsonl_turns_each_bad_line_into_an_error_and_goes_on() -> None:
     assert len(rows) == 2 * len(bad) + 1, [str(r)[:80] for r in rows]
     for n, row in enumerate(rows):
         if n % 2 == 0:
-            assert row.get("id") == 1 and "UKR" in row["actors"] and "error" not in row, row
+            actors = row.get("actors")
+            assert isinstance(actors, list), row
+            assert row.get("id") == 1 and "UKR" in actors and "error" not in row, row
         else:
             assert set(row) <= {"error", "id"} and row["error"], row
 
@@ -309,5 +311,7 @@ def test_classify_jsonl_output_is_terminal_safe() -> None:
     line = json.dumps({"id": "\x1b]52;c;evil\x07", "title": "Strike \x1b[2J in Gaza \u202e"})
     rows = classify_jsonl(line.encode() + b"\n")
     assert len(rows) == 1 and "error" not in rows[0]
-    for ev in rows[0]["evidence"]:  # type: ignore[union-attr]
+    evidence = rows[0]["evidence"]
+    assert isinstance(evidence, list), rows[0]
+    for ev in evidence:
         assert "\x1b" not in json.dumps(ev, ensure_ascii=False)

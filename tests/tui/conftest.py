@@ -18,18 +18,26 @@ def config(tmp_path: Path) -> Config:
     return build_db(tmp_path / "dash.db")
 
 
-def make_app(config: Config, **kwargs: object) -> CrisisApp:
-    opened: list[str] = []
-    options: dict[str, object] = {
-        "now": fixed_now,
-        "tz": LOCAL_TZ,
-        "opener": opened.append,
-        "tick": None,
-    }
-    options.update(kwargs)
-    app = CrisisApp(config, **options)  # type: ignore[arg-type]
-    app.opened = opened  # type: ignore[attr-defined]
-    return app
+class Opener:
+    """Stands in for the web browser: records every URL the app asks to open."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def __call__(self, url: str) -> None:
+        self.urls.append(url)
+
+
+def make_app(
+    config: Config, *, status: CollectorStatus | None = None, tick: float | None = None
+) -> CrisisApp:
+    return CrisisApp(config, status=status, now=fixed_now, tz=LOCAL_TZ, opener=Opener(), tick=tick)
+
+
+def opened(app: CrisisApp) -> list[str]:
+    """The URLs `app` has asked to open, as the `Opener` from `make_app` recorded them."""
+    assert isinstance(app.opener, Opener)
+    return app.opener.urls
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = 5.0) -> None:
@@ -44,8 +52,9 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float
 
 async def loaded(pilot: Pilot) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.loaded > 0)  # type: ignore[attr-defined]
-    await wait_for(pilot, lambda: all(p.data is not None for p in app.grid.panels))  # type: ignore[attr-defined]
+    assert isinstance(app, CrisisApp)
+    await wait_for(pilot, lambda: app.loaded > 0)
+    await wait_for(pilot, lambda: all(p.data is not None for p in app.grid.panels))
 
 
 async def zoomed(pilot: Pilot, code: str | None = None) -> None:
@@ -55,9 +64,11 @@ async def zoomed(pilot: Pilot, code: str | None = None) -> None:
     if code is None:
         await pilot.press("enter")
     else:
-        pilot.app.zoom(code)  # type: ignore[attr-defined]
+        app = pilot.app
+        assert isinstance(app, CrisisApp)
+        app.zoom(code)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, CountryScreen))
     await pilot.pause()
 
 
-__all__ = ["CollectorStatus", "loaded", "make_app", "wait_for", "zoomed"]
+__all__ = ["CollectorStatus", "Opener", "loaded", "make_app", "opened", "wait_for", "zoomed"]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from textual.command import Command, CommandList
+from textual.content import Content
 from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
@@ -16,6 +20,7 @@ from crisiswatch.config import Config
 from crisiswatch.index import FORMULA
 from crisiswatch.store import Store
 from crisiswatch.tui import app as tui_app
+from crisiswatch.tui.app import CrisisApp
 from crisiswatch.tui.country_panel import CountryPanel
 from crisiswatch.tui.country_screen import CountryScreen, first_page
 from crisiswatch.tui.data import WATCHLIST_KEY, load_country
@@ -29,10 +34,10 @@ from crisiswatch.tui.render import LEVEL_NAMES
 from crisiswatch.tui.search_screen import SearchScreen
 from crisiswatch.tui.status import CollectorStatus
 from crisiswatch.tui.watch_prompt import WatchPrompt
-from tests.tui.conftest import loaded, make_app, wait_for, zoomed
+from tests.tui.conftest import loaded, make_app, opened, wait_for, zoomed
 from tests.tui.fixture_db import BROKEN, HOSTILE, WATCH, add_live_item, build_db
 
-S = TypeVar("S")
+S = TypeVar("S", bound=Screen[Any])
 
 
 def plain(widget: Widget) -> str:
@@ -46,7 +51,7 @@ def on_screen(widget: Widget) -> str:
     return "\n".join(strip.text for strip in strips)
 
 
-def palette_choice(app) -> str | None:
+def palette_choice(app: CrisisApp) -> str | None:
     """The command palette entry Enter would run now, as plain text."""
     lists = app.screen.query(CommandList)
     option = lists.first().highlighted_option if lists else None
@@ -57,7 +62,21 @@ def headlines(panel: CountryPanel) -> str:
     return plain(panel.query_one(".headlines", Static))
 
 
-def focused_code(app) -> str | None:
+def country_screen(app: CrisisApp) -> CountryScreen:
+    """The app's current screen, which must be a country screen."""
+    screen = app.screen
+    assert isinstance(screen, CountryScreen), screen
+    return screen
+
+
+def rendered_content(widget: Static) -> Content:
+    """What a Static draws: Textual turns its text (Rich or not) into Content."""
+    rendered = widget.render()
+    assert isinstance(rendered, Content), rendered
+    return rendered
+
+
+def focused_code(app: CrisisApp) -> str | None:
     focused = app.screen.focused
     return focused.code if isinstance(focused, CountryPanel) else None
 
@@ -109,8 +128,10 @@ async def test_zoom_and_back_keeps_focus(config: Config) -> None:
         assert isinstance(app.screen, CountryScreen) and app.screen.code == "UKR"
         table = app.screen.query_one(PagedTable)
         await wait_for(pilot, lambda: table.row_count == 3)
-        await wait_for(pilot, lambda: app.screen.data is not None)
-        co = app.screen.data.co_actors
+        await wait_for(pilot, lambda: country_screen(app).data is not None)
+        data = country_screen(app).data
+        assert data is not None
+        co = data.co_actors
         assert co and co[0][0] == "RUS"
         await pilot.press("escape")
         assert not isinstance(app.screen, CountryScreen)
@@ -165,7 +186,7 @@ async def test_quitting_as_any_screen_opens_is_clean(
         assert app.return_code in (0, None)
 
 
-async def opened_bare(pilot, open_screen, kind: type[S]) -> S:
+async def opened_bare(pilot: Pilot, open_screen: Callable[[], object], kind: type[S]) -> S:
     """Open a screen with its key's action, then take all its children away."""
     open_screen()
     screen = pilot.app.screen
@@ -247,8 +268,8 @@ async def test_country_filters_paging_and_item_detail(tmp_path: Path) -> None:
         await pilot.press("home", "enter")
         assert isinstance(app.screen, ItemScreen)
         await pilot.press("o")
-        await wait_for(pilot, lambda: app.opened)
-        assert app.opened[0].startswith("https://news.example/")
+        await wait_for(pilot, lambda: opened(app))
+        assert opened(app)[0].startswith("https://news.example/")
         await pilot.press("escape", "escape")
         assert not isinstance(app.screen, (ItemScreen, CountryScreen))
 
@@ -263,7 +284,9 @@ async def test_sorting_by_column_keeps_selection(config: Config) -> None:
         await pilot.press("down")
         chosen = table.highlighted_key()
         table.post_message(
-            DataTable.HeaderSelected(table, table.ordered_columns[0].key, 0, label=None)
+            DataTable.HeaderSelected(
+                table, table.ordered_columns[0].key, 0, label=table.ordered_columns[0].label
+            )
         )
         await pilot.pause()
         levels = [table.items[str(row.key.value)].level for row in table.ordered_rows]
@@ -281,11 +304,11 @@ async def test_item_detail_highlights_evidence(config: Config) -> None:
         await pilot.press("enter")
         screen = app.screen
         assert isinstance(screen, ItemScreen)
-        title = screen.query_one("#item-title", Static).render()
+        title = rendered_content(screen.query_one("#item-title", Static))
         assert title.plain == "Missiles strike near Isfahan air base"
         assert any(span.end - span.start == len("Missiles strike") for span in title.spans)
         await pilot.click("#open-link")
-        await wait_for(pilot, lambda: app.opened)
+        await wait_for(pilot, lambda: opened(app))
 
 
 async def test_search_finds_opens_and_survives_odd_input(config: Config) -> None:
@@ -307,7 +330,7 @@ async def test_search_finds_opens_and_survives_odd_input(config: Config) -> None
         await wait_for(pilot, lambda: results.row_count == 2)
         assert "missiles" in plain(screen.query_one("#search-status", Static))
         await pilot.press("o")
-        await wait_for(pilot, lambda: app.opened)
+        await wait_for(pilot, lambda: opened(app))
         await pilot.press("enter")
         assert isinstance(app.screen, ItemScreen)
         await pilot.press("escape", "escape")
@@ -325,6 +348,7 @@ async def test_level_filter_on_the_main_screen(config: Config) -> None:
         await wait_for(pilot, lambda: app.loaded > before)
         assert app.min_level == 3
         for panel in app.grid.panels:
+            assert panel.data is not None
             assert all(item.level >= 3 for item in panel.data.headlines)
         assert "level ≥ 3" in plain(app.query_one(StatusHeader))
         await pilot.press("l", "escape")  # escape keeps the filter
@@ -495,7 +519,7 @@ async def test_command_palette_zooms_a_country(config: Config) -> None:
         await wait_for(pilot, lambda: palette_choice(app) == "Zoom: Taiwan (TWN)")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountryScreen))
-        assert app.screen.code == "TWN"
+        assert country_screen(app).code == "TWN"
 
 
 async def test_untrusted_titles_show_literally_and_clicks_do_nothing(config: Config) -> None:
@@ -517,7 +541,7 @@ async def test_untrusted_titles_show_literally_and_clicks_do_nothing(config: Con
         key = next(k for k, it in table.items.items() if it.title == HOSTILE)
         table.move_cursor(row=table.get_row_index(key))
         await pilot.press("enter")
-        title = app.screen.query_one("#item-title", Static).render()
+        title = rendered_content(app.screen.query_one("#item-title", Static))
         assert title.plain == HOSTILE
         await pilot.click("#item-title", offset=(20, 0))
         assert app.is_running
@@ -531,7 +555,9 @@ async def test_small_and_large_terminals(config: Config) -> None:
         assert small.grid.panels[0].region.height >= 8  # readable, the grid scrolls
         await pilot.press("down", "down")
         assert focused_code(small) == "SDN"
-        assert small.screen.focused.region.bottom <= 24
+        focused = small.screen.focused
+        assert focused is not None
+        assert focused.region.bottom <= 24
     large = make_app(config)
     async with large.run_test(size=(200, 60)) as pilot:
         await loaded(pilot)
@@ -547,7 +573,9 @@ async def test_keys_typed_quickly_act_on_the_panel_the_arrow_moved_to(config: Co
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         assert focused_code(app) == "IRN"
+        driver = app._driver
+        assert driver is not None
         for key, char in (("right", None), ("enter", "\r")):
-            app._driver.send_message(events.Key(key, char))  # as one read from the terminal
+            driver.send_message(events.Key(key, char))  # as one read from the terminal
         await wait_for(pilot, lambda: isinstance(app.screen, CountryScreen))
-        assert app.screen.code == "ISR"
+        assert country_screen(app).code == "ISR"
