@@ -93,6 +93,7 @@ class LevelEngine:
         )
         # Acts dated this year or earlier are history (see judge.ItemJudge.dated_past).
         self.history_until = datetime.now(UTC).year - 2
+        # The "... on" tails: they may lead the title, and a count of years may end it.
         ons = "|".join(
             re.escape(t) for t in settings.get("frame_retrospective", ()) if t.endswith(" on")
         )
@@ -120,12 +121,7 @@ class LevelEngine:
         self.war_commerce = frozenset(settings.get("war_commerce", ()))
         # "Ten years on, Mosul ...": the "... on" tails leading the title ("A year later:
         # Israel strikes again" is news, so "later" does not lead).
-        leads = "|".join(
-            re.escape(t) for t in settings.get("frame_retrospective", ()) if t.endswith(" on")
-        )
-        self.retrospective_lead = (
-            re.compile(rf"(?i)((?:[\w-]+\s+)?(?:{leads}))\s*,") if leads else None
-        )
+        self.retrospective_lead = re.compile(rf"(?i)((?:[\w-]+\s+)?(?:{ons}))\s*,") if ons else None
         # The last words of the retrospective tails: a cheap test before the regex.
         self.retro_ends = tuple(
             {" " + t.split()[-1] for t in settings.get("frame_retrospective", ())}
