@@ -85,7 +85,8 @@ class SearchScreen(DashScreen):
         table.add_items(items, self.dash.now(), page_size=PAGE)
         shown = table.row_count
         more = "" if table.exhausted else "+ (more load as you scroll)"
-        label = f"{shown}{more} results for " if text.strip() else "type words; "
+        noun = "result" if shown == 1 and not more else "results"
+        label = f"{shown}{more} {noun} for " if text.strip() else "type words; "
         status = Text(label, style="dim")
         if text.strip():
             status.append(text, style="bold")  # what they typed, shown literally

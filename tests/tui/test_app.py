@@ -328,13 +328,25 @@ async def test_search_finds_opens_and_survives_odd_input(config: Config) -> None
         await pilot.press(*"missiles")
         await pilot.press("enter")
         await wait_for(pilot, lambda: results.row_count == 2)
-        assert "missiles" in plain(screen.query_one("#search-status", Static))
+        assert plain(screen.query_one("#search-status", Static)) == "2 results for missiles"
         await pilot.press("o")
         await wait_for(pilot, lambda: opened(app))
         await pilot.press("enter")
         assert isinstance(app.screen, ItemScreen)
         await pilot.press("escape", "escape")
         assert not isinstance(app.screen, (ItemScreen, SearchScreen))
+
+
+async def test_search_counts_one_result_in_the_singular(config: Config) -> None:
+    app = make_app(config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"grain", "enter")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        results = screen.query_one(PagedTable)
+        await wait_for(pilot, lambda: results.row_count == 1 and not results.fetching)
+        assert plain(screen.query_one("#search-status", Static)) == "1 result for grain"
 
 
 async def test_level_filter_on_the_main_screen(config: Config) -> None:
