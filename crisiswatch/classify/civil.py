@@ -48,6 +48,12 @@ def _between(x: _Hit, y: _Hit) -> tuple[int, int]:
 _HUMAN_FOE = frozenset({"military_cue", "armed_group", "force"})
 _WHERE_NOTES = ("people or adjective", "place in")  # whose or where the disaster is
 _PLACES = ("place", "capital")  # gazetteer notes of towns and capitals, not of states
+# A fire after these is a blaze: a town's, a capital's or a country's by its name
+# ("South Africa fire"); after a people's adjective it is gunfire ("Israeli fire").
+_BLAZE_SITES = (*_PLACES, "name of", "another name for")
+# Words that name a blaze: with one in the item, a people's "fire" burns ("Identifying
+# victims in South African fire ... caught in the blaze").
+_BLAZE_WORDS = frozenset(("blaze", "blazes", "flames", "inferno", "wildfire", "wildfires"))
 # Words that may stand between "strikes" and "deal": sums and what kind of deal it is.
 _TONES = frozenset(("tone", "tones", "note", "notes", "chord"))
 _DEAL_WORDS = frozenset(
@@ -191,11 +197,15 @@ class CivilRules(StoryRules):
 
     def fired_by(self, hit: _Hit) -> Evidence | None:
         """The state or force named right before a word that is gunfire after one
-        ("Israeli fire", "Tripoli clashes"); a town's or a capital's fire is a blaze
-        ("Chernobyl fire", "Lisbon fire")."""
+        ("Israeli fire", "Tripoli clashes"); a town's, a capital's or a country's fire
+        is a blaze ("Chernobyl fire", "Lisbon fire", "South Africa fire"), and so is any
+        fire in an item that names a blaze."""
         if "gunfire" not in hit[2].tags or (actor := self.actor_before(hit)) is None:
             return None
-        if self.text(hit) == "fire" and actor.note.startswith(_PLACES):
+        if self.text(hit) == "fire" and (
+            actor.note.startswith(_BLAZE_SITES)
+            or any(self.text(cue) in _BLAZE_WORDS for cue in self.tagged.get("disaster", ()))
+        ):
             return None
         return actor
 
