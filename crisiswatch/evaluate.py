@@ -101,8 +101,14 @@ class Report:
         }
 
 
-def parse_labelled(lines: Iterable[bytes], name: str) -> list[Labelled]:
-    """Labelled items from JSON lines; any bad line is a LabelError naming it."""
+def parse_labelled(
+    lines: Iterable[bytes], name: str, *, need_actors: bool = True
+) -> list[Labelled]:
+    """Labelled items from JSON lines; any bad line is a LabelError naming it.
+
+    `need_actors=False` reads files labelled with a level only (the review's trainer
+    reads the level cases): a line without "actors" then has none.
+    """
     items: list[Labelled] = []
     for number, raw in enumerate(lines, start=1):
         where = f"{name}:{number}"
@@ -118,13 +124,13 @@ def parse_labelled(lines: Iterable[bytes], name: str) -> list[Labelled]:
             raise LabelError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
         except RecursionError:
             raise LabelError(f"{where}: not valid JSON (nested too deeply)") from None
-        items.append(_labelled(row, where, number))
+        items.append(_labelled(row, where, number, need_actors))
     if not items:
         raise LabelError(f"{name}: no labelled items")
     return items
 
 
-def _labelled(row: Any, where: str, number: int) -> Labelled:
+def _labelled(row: Any, where: str, number: int, need_actors: bool) -> Labelled:
     if not isinstance(row, dict):
         raise LabelError(f"{where}: expected a JSON object")
     title, summary = row.get("title"), row.get("summary") or ""
@@ -133,7 +139,7 @@ def _labelled(row: Any, where: str, number: int) -> Labelled:
     level = row.get("level")
     if type(level) is not int or level not in LEVELS:
         raise LabelError(f"{where}: 'level' must be an integer 0-5, got {level!r}")
-    actors = row.get("actors")
+    actors = row.get("actors", None if need_actors else [])
     if not isinstance(actors, list) or not all(isinstance(a, str) for a in actors):
         raise LabelError(f"{where}: 'actors' must be a list of ISO3 codes")
     ident = row.get("id")
@@ -146,10 +152,10 @@ def _labelled(row: Any, where: str, number: int) -> Labelled:
     )
 
 
-def load_labelled(path: Path) -> list[Labelled]:
+def load_labelled(path: Path, *, need_actors: bool = True) -> list[Labelled]:
     try:
         with path.open("rb") as handle:
-            return parse_labelled(handle, str(path))
+            return parse_labelled(handle, str(path), need_actors=need_actors)
     except FileNotFoundError:
         raise LabelError(f"{path}: no such file") from None
     except IsADirectoryError:

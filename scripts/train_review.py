@@ -33,25 +33,7 @@ from crisiswatch.classify.review import (
     features,
     rule_tags,
 )
-from crisiswatch.evaluate import Labelled, Outcome, format_report, score
-
-
-def _load(path: Path) -> list[Labelled]:
-    """Title, summary and level are all training needs; actors may be absent."""
-    items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            row = json.loads(line)
-            items.append(
-                Labelled(
-                    str(row.get("id", f"{path.stem}:{number}")),
-                    row["title"],
-                    row.get("summary") or "",
-                    tuple(row.get("actors") or ()),
-                    int(row["level"]),
-                )
-            )
-    return items
+from crisiswatch.evaluate import LabelError, Labelled, Outcome, format_report, load_labelled, score
 
 
 def _rows(items: list[Labelled], rules: Classifier) -> list[set[str]]:
@@ -117,7 +99,11 @@ def main() -> int:
     parser.add_argument("--dry-run", action="store_true", help="score, do not write --out")
     args = parser.parse_args()
     prefixes = tuple(p for p in args.hold_out.split(",") if p)
-    by_file = {path.name: _load(path) for path in args.files}
+    try:
+        by_file = {path.name: load_labelled(path, need_actors=False) for path in args.files}
+    except LabelError as exc:
+        print(f"train_review: {exc}", file=sys.stderr)
+        return 2
     weight_of = {name: float(n) for name, n in (w.split("=", 1) for w in args.weight)}
     items = [item for loaded in by_file.values() for item in loaded]
     item_weight = {

@@ -157,6 +157,17 @@ def test_bad_lines_name_file_and_line(row: object, message: str) -> None:
         parse_labelled(lines({"title": "ok", "actors": [], "level": 0}, row), "f.jsonl")
 
 
+def test_level_only_files_when_actors_are_not_needed() -> None:
+    """The review's trainer reads the level cases, which carry no actors."""
+    rows = lines({"title": "t", "level": 2}, {"title": "u", "actors": ["irn"], "level": 3})
+    items = parse_labelled(rows, "f.jsonl", need_actors=False)
+    assert [(i.actors, i.level) for i in items] == [((), 2), (("IRN",), 3)]
+    with pytest.raises(LabelError, match=r"f\.jsonl:1: 'actors'"):
+        parse_labelled(
+            lines({"title": "t", "actors": "IRN", "level": 2}), "f.jsonl", need_actors=False
+        )
+
+
 def test_deeply_nested_line_is_a_label_error() -> None:
     deep = (
         b'{"title": "t", "actors": [], "level": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
