@@ -280,7 +280,11 @@ class _Builder:
                 self.errors.append(f"rules.{alias}: no country phrase {alias!r} to apply it to")
                 continue
             switches = []
-            if person_switch is not None and spec.get("first_name", False):
+            if (
+                person_switch is not None
+                and spec.get("first_name", False)
+                and spec.get("person_context", True)
+            ):
                 switches.append(person_switch)
             if sport_switch is not None and spec.get("team_town", False):
                 switches.append(sport_switch)
