@@ -128,6 +128,7 @@ def _fingerprint(paths: list[Path]) -> str:
 _CODE = (
     "levels.py",
     "judge.py",
+    "framing.py",
     "context.py",
     "story.py",
     "itemtext.py",

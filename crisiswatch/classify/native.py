@@ -31,6 +31,7 @@ SOURCES = (
     "unrest.py",
     "context.py",
     "scope.py",
+    "framing.py",
     "judge.py",
     "review.py",
 )
