@@ -14,6 +14,7 @@ from crisiswatch.models import Classification, Item, item_row, utcnow
 from crisiswatch.store import Store
 from crisiswatch.writer import Writer
 from tests.core.helpers import make_item, seeded_store
+from tests.waiting import wait_until_async
 
 
 class Recorder:
@@ -75,9 +76,19 @@ async def test_close_runs_jobs_whose_caller_was_cancelled() -> None:
     writer = Writer(max_batch=1, max_delay=0)
     writer.batcher = Recorder()
     done: list[str] = []
-    first = asyncio.ensure_future(writer.call(gate.wait, 10))
+    started = threading.Event()
+
+    def hold() -> bool:
+        started.set()
+        return gate.wait(10)
+
+    first = asyncio.ensure_future(writer.call(hold))
     queued = asyncio.ensure_future(writer.batched(done.append, "items of a feed"))
-    await asyncio.sleep(0)  # both are on the queue
+    await wait_until_async(
+        lambda: started.is_set() and writer._queue.qsize() == 1,
+        5.0,
+        "the first job running and the second queued behind it",
+    )
     queued.cancel()  # shutting down: nobody waits for the answer any more
     gate.set()
     await first
