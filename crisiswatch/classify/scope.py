@@ -81,7 +81,7 @@ class ScopeRules(ContextRules):
                 "ongoing" in hit[2].tags
                 or ("named_war" in hit[2].tags and self.named_war(hit) is not None)
                 or self._article_only(mod[1], hit[0])
-                or (self.text(hit).lower().endswith("ing") and self._adjacent(mod, hit))
+                or (self.text(hit).endswith("ing") and self._adjacent(mod, hit))
             ):
                 # "connects to war in Ukraine", "walks miles to escape fighting", "react
                 # to the storming", "links India to killing": a noun after "to", not a
