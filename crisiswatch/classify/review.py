@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -30,10 +29,9 @@ MISS_PRICE = 6.0
 FALSE_ALARM_PRICE = 1.0
 _SHOWN = 3  # words named in the evidence of a lowering
 
-_WORD = re.compile(r"[A-Za-z]+")  # a word, for the evidence's spans
-# The same words by byte translation, several times faster than the pattern on the
-# hot path: anything not an ASCII letter (a non-ASCII character arrives as "?")
-# becomes a space, and capitals become small letters.
+# Words by byte translation, several times faster than a regular expression: anything
+# not an ASCII letter (a non-ASCII character arrives as "?") becomes a space, capitals
+# become small letters, and every character keeps its place (evidence spans rely on it).
 _FOLD = bytes(
     c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32  # A-Z, a-z, the rest
     for c in range(256)
@@ -57,9 +55,14 @@ _OFFSET = 1 << 24  # above any weight in thousandths (so a row's field < 2**25)
 _MASK = (1 << _BITS) - 1
 
 
+def _fold(text: str) -> str:
+    """The text with only its ASCII letters kept, lower-cased, one character for one."""
+    return text.encode("ascii", "replace").translate(_FOLD).decode("ascii")
+
+
 def _words(text: str) -> list[str]:
     """The text's words (runs of ASCII letters), lower-cased."""
-    return text.encode("ascii", "replace").translate(_FOLD).decode("ascii").split()
+    return _fold(text).split()
 
 
 def features(
@@ -141,7 +144,12 @@ class Review:
         file has none for them); other features without weights are left out.
         """
         title_words = set(_words(title))
-        seen = title_words.union(_words(summary))
+        return self._packed(title_words, title_words.union(_words(summary)), level, actors, tags)
+
+    def _packed(
+        self, title_words: set[str], seen: set[str], level: int, actors: int, tags: Iterable[str]
+    ) -> list[int]:
+        """`_rows` for words already split: `lower` splits them once for both of its uses."""
         words, title_only, by_tag = self._by_word, self._by_title_word, self._by_tag
         # Grammar words are never in the weights, so need no filtering here.
         return [
@@ -164,7 +172,10 @@ class Review:
         self, title: str, summary: str, level: int, actors: int, tags: Iterable[str] = ()
     ) -> tuple[int, tuple[Evidence, ...]]:
         """The level after review, with evidence for a lowering (none if kept)."""
-        chance = self.probabilities(self._rows(title, summary, level, actors, tags))
+        folded_title, folded_summary = _fold(title), _fold(summary)
+        title_words = set(folded_title.split())
+        seen = title_words.union(folded_summary.split())
+        chance = self.probabilities(self._packed(title_words, seen, level, actors, tags))
         best, best_price = level, math.inf
         for chosen in range(level, -1, -1):  # ties keep the higher, the rules' reading
             price = 0.0
@@ -174,43 +185,67 @@ class Review:
                 best, best_price = chosen, price
         if best == level:
             return level, ()
-        evidence = self._evidence(level, best, sum(chance[:level]), title, summary)
-        # A lowering no word of the text speaks for is not made: it could not be explained.
-        return (best, evidence) if evidence else (level, ())
+        pull = self._pull(level, best, title_words, seen)
+        if not pull:
+            # A lowering no word of the text speaks for is not made: it could not be explained.
+            return level, ()
+        below = sum(chance[:level])
+        return best, self._evidence(
+            level, best, below, pull, (title, summary), folded_title, folded_summary
+        )
+
+    def _pull(
+        self, level: int, chosen: int, title_words: set[str], seen: set[str]
+    ) -> list[tuple[int, str]]:
+        """The words whose weights favour the lower level over the rules' level: how much
+        (in thousandths, negated so they sort heaviest first) and which. A title word
+        weighs twice, as a word and as a title word (the "w:" and "t:" features)."""
+        pull: list[tuple[int, str]] = []
+        by_word, by_title_word = self._by_word, self._by_title_word
+        for word in seen:
+            weight = 0
+            packed = by_word.get(word)
+            if packed is not None:
+                weight += _weight(packed, chosen) - _weight(packed, level)
+            if word in title_words:
+                packed = by_title_word.get(word)
+                if packed is not None:
+                    weight += _weight(packed, chosen) - _weight(packed, level)
+            if weight > 0:
+                pull.append((-weight, word))
+        return pull
 
     def _evidence(
-        self, level: int, chosen: int, below: float, title: str, summary: str
+        self,
+        level: int,
+        chosen: int,
+        below: float,
+        pull: list[tuple[int, str]],
+        texts: tuple[str, str],
+        folded_title: str,
+        folded_summary: str,
     ) -> tuple[Evidence, ...]:
-        """The words whose weights favour the lower level over the rules' level most.
+        """The heaviest words of `pull`, each shown where it first occurs (title first).
 
-        A word is shown where it first occurs; a title word weighs twice, as a word
-        and as a title word (the "w:" and "t:" features).
+        The folded text keeps every character's position (one character for one), so a
+        word found in it with a space either side is the word at that place in the text.
         """
-        pull: list[tuple[int, int, str, int, int]] = []
-        placed: set[str] = set()
-        for rank, (field, text) in enumerate((("title", title), ("summary", summary))):
-            for match in _WORD.finditer(text):
-                word = match.group().lower()
-                if word in placed:
-                    continue
-                placed.add(word)
-                weight = 0
-                packed = self._by_word.get(word)
-                if packed is not None:
-                    weight += _weight(packed, chosen) - _weight(packed, level)
-                packed = self._by_title_word.get(word) if rank == 0 else None
-                if packed is not None:
-                    weight += _weight(packed, chosen) - _weight(packed, level)
-                if weight > 0:
-                    pull.append((-weight, rank, field, match.start(), match.end()))
-        pull.sort()
+        padded = (f" {folded_title} ", f" {folded_summary} ")
+        placed: list[tuple[int, int, int, int]] = []
+        for weight, word in pull:
+            rank, start = 0, padded[0].find(f" {word} ")
+            if start < 0:
+                rank, start = 1, padded[1].find(f" {word} ")
+            placed.append((weight, rank, start, start + len(word)))
+        placed.sort()
         out: list[Evidence] = []
-        for weight, _, field, start, end in pull[:_SHOWN]:
-            text = (title if field == "title" else summary)[start:end]
+        for weight, rank, start, end in placed[:_SHOWN]:
             note = (
                 f"learned review ({below:.0%} likely below the rules' {level}): "
                 f"weighs {-weight / _SCALE:+.2f} for {chosen} over {level}"
             )
+            field = "title" if rank == 0 else "summary"
+            text = texts[rank][start:end]
             out.append(make_evidence(field, start, end, text, "review", str(chosen), note))
         return tuple(out)
 

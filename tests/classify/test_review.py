@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,10 @@ from hypothesis import strategies as st
 
 from crisiswatch.classify import VERSION, WEIGHTS_FILE, Classifier, classify
 from crisiswatch.classify.review import (
-    _WORD,
     FEATURES,
     LEVELS,
     Review,
+    _fold,
     _pack,
     _unpack,
     _words,
@@ -101,9 +102,14 @@ def test_packed_weights_add_up_column_by_column(rows: list[list[int]]) -> None:
 
 
 @given(st.text())
-def test_words_are_the_runs_of_ascii_letters(text: str) -> None:
-    """The hot path's byte translation finds the words the evidence's pattern spans."""
-    assert _words(text) == [word.lower() for word in _WORD.findall(text)]
+def test_words_are_the_runs_of_ascii_letters_in_place(text: str) -> None:
+    """The byte translation finds each run of ASCII letters where the text has it, so
+    the evidence of a lowering can quote the text at the place the fold found it."""
+    runs = list(re.finditer("[A-Za-z]+", text))
+    assert _words(text) == [run.group().lower() for run in runs]
+    folded = _fold(text)
+    assert len(folded) == len(text)
+    assert all(folded[run.start() : run.end()] == run.group().lower() for run in runs)
 
 
 def test_weights_file_matches_the_features_it_was_trained_on() -> None:
