@@ -29,7 +29,8 @@ class TitleFraming(ScopeRules):
     def no_event(self) -> bool:
         """Does the title report no event: a non-news genre or a retrospective?
 
-        "Review: ...", "Editor's note: ..."; "Beirut's port blast, five years on".
+        "Review: ...", "Editor's note: ..."; "Beirut's port blast, five years on"; an
+        obituary ("..., dies at 89").
         """
         engine, title = self.engine, self.title
         if engine.genre is not None and ":" in title[:24] and engine.genre.match(title):
@@ -47,6 +48,15 @@ class TitleFraming(ScopeRules):
         ):
             tail = (1 + match.start(1), 1 + match.end(1), self.hits[0][2])
             self.add(tail, "modifier", "commemoration", "a retrospective: history, not news")
+            return True
+        if (
+            engine.obituary is not None
+            and title.rstrip(_TRAILING)[-1:].isdigit()
+            and (match := engine.obituary.search(title)) is not None
+            and int(match.group(1)) >= engine.obituary_age
+        ):
+            death = (1 + match.start(), 1 + match.end(1), self.hits[0][2])
+            self.add(death, "modifier", "commemoration", "an obituary: a life story, not news")
             return True
         return False
 

@@ -147,10 +147,12 @@ class ItemJudge(TitleFraming):
                 level = max(level, value)
         if level:  # the frame of the title (see the frame_* settings): cheap tests first
             title = self.title
+            ending = title.rstrip(_TRAILING)
             if (
                 ":" in title
                 or " on," in title
-                or title.rstrip(_TRAILING).lower().endswith(self.engine.retro_ends)
+                or ending.lower().endswith(self.engine.retro_ends)
+                or ending[-1:].isdigit()  # an age: an obituary ("dies at 89")
             ) and self.no_event():
                 level = 0
             elif title_peace or (

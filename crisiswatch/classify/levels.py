@@ -122,6 +122,10 @@ class LevelEngine:
         # "Ten years on, Mosul ...": the "... on" tails leading the title ("A year later:
         # Israel strikes again" is news, so "later" does not lead).
         self.retrospective_lead = re.compile(rf"(?i)((?:[\w-]+\s+)?(?:{ons}))\s*,") if ons else None
+        # "..., dies at 89": the age is checked against frame_obituary_age by the judge.
+        deaths = "|".join(re.escape(t) for t in settings.get("frame_obituary", ()))
+        self.obituary = re.compile(rf"(?i)\b(?:{deaths})\s+(\d+)\W*$") if deaths else None
+        self.obituary_age = int(settings.get("frame_obituary_age", 40))
         # The last words of the retrospective tails: a cheap test before the regex.
         self.retro_ends = tuple(
             {" " + t.split()[-1] for t in settings.get("frame_retrospective", ())}
