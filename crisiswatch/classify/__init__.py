@@ -15,14 +15,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
-
 from crisiswatch.classify import native
 from crisiswatch.classify.actors import ActorMatcher
 from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.classify.gazetteer import DATA_FILES
 from crisiswatch.classify.judge import ItemJudge
 from crisiswatch.classify.levels import RULES_FILE, LevelEngine
+from crisiswatch.classify.phrases import PhraseTable
 from crisiswatch.classify.quotes import has_quotes, restore, squeeze
 from crisiswatch.classify.review import Review, rule_tags
 from crisiswatch.classify.scanner import SEP, Candidate, scan
@@ -87,26 +86,20 @@ def _quote_originals(
     return tuple(out)
 
 
-def merge(actors: ahocorasick.Automaton, levels: ahocorasick.Automaton) -> ahocorasick.Automaton:
-    """One automaton with both lexicons' phrases: values as scanner.py lays them out."""
+def merge(actors: PhraseTable[Any], levels: PhraseTable[Any]) -> PhraseTable[Any]:
+    """One table with both lexicons' phrases: values as scanner.py lays them out."""
     values: dict[str, tuple[int, Any, int, Any]] = dict(levels.items())
     for key, (size, _, index, entry) in actors.items():
         level = values.get(key)
         values[key] = (size, level[1] if level else None, index, entry)
-    merged = ahocorasick.Automaton()
-    for key, value in values.items():
-        merged.add_word(key, value)
-    merged.make_automaton()
-    return merged
+    return PhraseTable(values.items())
 
 
-_merged: ahocorasick.Automaton | None = None
+_merged: PhraseTable[Any] | None = None
 
 
-def _merged_default(
-    actors: ahocorasick.Automaton, levels: ahocorasick.Automaton
-) -> ahocorasick.Automaton:
-    """The merged automaton for the built-in gazetteer: one per process."""
+def _merged_default(actors: PhraseTable[Any], levels: PhraseTable[Any]) -> PhraseTable[Any]:
+    """The merged table for the built-in gazetteer: one per process."""
     global _merged
     if _merged is None:
         _merged = merge(actors, levels)
@@ -143,6 +136,7 @@ _CODE = (
     "counts.py",
     "evidence.py",
     "scanner.py",
+    "phrases.py",
     "actors.py",
     "gazetteer.py",
     "review.py",
@@ -170,7 +164,7 @@ def _shared_review() -> Review:
 
 
 def _level_engine() -> LevelEngine:
-    """One engine per process: the automaton is read-only once built."""
+    """One engine per process: its phrase table is read-only once built."""
     global _engine
     if _engine is None:
         _engine = LevelEngine()
@@ -201,9 +195,9 @@ class Classifier:
         self._judge: Any
         self._scan, self._judge = _CORE[:2] if _CORE else (scan, ItemJudge)
         if self.extra_aliases:
-            self._merged = merge(self._actors.automaton, self._levels.rules.automaton)
+            self._merged = merge(self._actors.phrases, self._levels.rules.phrases)
         else:
-            self._merged = _merged_default(self._actors.automaton, self._levels.rules.automaton)
+            self._merged = _merged_default(self._actors.phrases, self._levels.rules.phrases)
         # Output of other weights, or of none, must never pass for the shipped classifier's.
         self.version = (
             VERSION if review is True else VERSION + ("-rules" if not review else "-trial")
@@ -267,15 +261,17 @@ class Classifier:
     def _classify(self, title: str, summary: str) -> Classification:
         if title.isascii() and summary.isascii() and "\x01" not in title and "\x01" not in summary:
             # Both engines fold ASCII the same way (letters and digits lower-cased,
-            # everything else a space): fold once, scan once with the merged automaton.
+            # everything else a space): fold once, scan once with the merged table.
             # The separator is the one character the fold keeps, so it must not occur
             # in the text itself (it never does in news; such text takes the slow path).
             joined = f" {title}{SEP}{summary} ".encode().translate(_ASCII_FOLD).decode()
             cues: set[int] = set()
             title_candidates: list[Candidate] = []
             summary_candidates: list[Candidate] = []
+            merged = self._merged
             hits = self._scan(
-                self._merged.iter(joined),
+                merged.matches(joined),
+                merged.values,
                 title,
                 summary,
                 cues,

@@ -1,8 +1,8 @@
 """Find the countries a news item is about: the actor half of the classifier.
 
 The gazetteer (``gazetteer.py``, compiled from ``data/actors.toml``) gives one
-Aho-Corasick automaton; the scanner reads an item with it. Here the hits become
-evidence:
+table of phrases (an Aho-Corasick automaton); the scanner reads an item with it.
+Here the hits become evidence:
 
 * Overlapping hits are resolved leftmost-longest, which is what makes
   "South Sudan", "New Mexico" and the ``[ignore]`` phrases ("Paris Hilton",
@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-import ahocorasick
+from typing import Any
 
 from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.classify.gazetteer import (
@@ -29,6 +28,7 @@ from crisiswatch.classify.gazetteer import (
     default_gazetteer,
     fold,
 )
+from crisiswatch.classify.phrases import PhraseTable
 from crisiswatch.classify.scanner import ACTOR, Candidate, joined_text, scan
 from crisiswatch.models import Evidence
 
@@ -79,9 +79,9 @@ class ActorMatcher:
 
     def __init__(self, extra_aliases: dict[str, list[str]] | None = None) -> None:
         if extra_aliases:
-            self._automaton, self._entries, self._words = compile_gazetteer(extra_aliases)
+            self._phrases, self._entries, self._words = compile_gazetteer(extra_aliases)
         else:
-            self._automaton, self._entries, self._words = default_gazetteer()
+            self._phrases, self._entries, self._words = default_gazetteer()
 
     def find(
         self, title: str, summary: str = "", folded: tuple[str, str] | None = None
@@ -95,14 +95,15 @@ class ActorMatcher:
         cues: set[int] = set()
         title_candidates: list[Candidate] = []
         summary_candidates: list[Candidate] = []
-        matches = self._automaton.iter(joined_text(*folded))
-        scan(matches, title, summary, cues, title_candidates, summary_candidates)
+        matches = self._phrases.matches(joined_text(*folded))
+        values = self._phrases.values
+        scan(matches, values, title, summary, cues, title_candidates, summary_candidates)
         return self.evidence(title, summary, title_candidates, summary_candidates, cues)
 
     @property
-    def automaton(self) -> ahocorasick.Automaton:
+    def phrases(self) -> PhraseTable[Any]:
         """Folded, padded phrase -> the scanner's value; read-only once built."""
-        return self._automaton
+        return self._phrases
 
     def evidence(
         self,

@@ -114,7 +114,7 @@ class TitleFraming(ScopeRules):
             breach = self.engine.breach_history  # the summary retells the act: history
         else:
             breach = self.engine.breach_peace if peace else self.engine.breach
-        if breach is not None and next(breach.iter(summary), None) is not None:
+        if breach is not None and breach.found_in(summary):
             return level  # "despite the truce", "violating the ceasefire": new news
         note = f"the title reports {kind}: force words in the summary are background"
         self.add(frame, "modifier", "frame", note)

@@ -2,8 +2,9 @@
 
 The words that stand for each country live in ``data/actors.toml`` (read its
 header for the rules). Here they are expanded, folded and compiled once into one
-Aho-Corasick automaton, so a news item costs a single pass over its text whatever
-the size of the gazetteer; ``actors.ActorMatcher`` reads items with it.
+table of phrases (``phrases.PhraseTable``, an Aho-Corasick automaton), so a news
+item costs a single pass over its text whatever the size of the gazetteer;
+``actors.ActorMatcher`` reads items with it.
 
 * The text is *folded* one character for one character: ASCII letters are
   lower-cased, every other character (punctuation, spaces, accented or
@@ -24,8 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
-
+from crisiswatch.classify.phrases import PhraseTable
 from crisiswatch.classify.scanner import ACTOR, CASE_ANY, CASE_INITIAL, CASE_UPPER, CUE, IGNORE
 
 GAZETTEER = Path(__file__).resolve().parent / "data" / "actors.toml"
@@ -338,19 +338,18 @@ def country_names() -> dict[str, str]:
 
 
 @cache
-def default_gazetteer() -> tuple[ahocorasick.Automaton, tuple[ActorEntry, ...], _Words]:
+def default_gazetteer() -> tuple[PhraseTable[Any], tuple[ActorEntry, ...], _Words]:
     return compile_gazetteer({})
 
 
 def compile_gazetteer(
     extra_aliases: dict[str, list[str]],
-) -> tuple[ahocorasick.Automaton, tuple[ActorEntry, ...], _Words]:
+) -> tuple[PhraseTable[Any], tuple[ActorEntry, ...], _Words]:
     entries, words = _Builder(_load()).build(extra_aliases)
-    automaton = ahocorasick.Automaton()
-    table: list[ActorEntry] = []
-    for core, entry in entries.items():
-        # The scanner's value layout: (size, level entry, actor index, actor entry).
-        automaton.add_word(f" {core} ", (entry.length, None, len(table), entry))
-        table.append(entry)
-    automaton.make_automaton()
-    return automaton, tuple(table), words
+    table = tuple(entries.values())
+    # The scanner's value layout: (size, level entry, actor index, actor entry).
+    phrases = PhraseTable(
+        (f" {core} ", (entry.length, None, index, entry))
+        for index, (core, entry) in enumerate(entries.items())
+    )
+    return phrases, table, words

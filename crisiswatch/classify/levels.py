@@ -25,11 +25,10 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-import ahocorasick
-
 from crisiswatch.classify.counts import count_near
 from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.classify.judge import ItemJudge
+from crisiswatch.classify.phrases import PhraseTable
 from crisiswatch.classify.rules import (
     NORMALISE,
     RULES_FILE,
@@ -55,15 +54,9 @@ __all__ = [
 ]
 
 
-def _substrings(words: list[str]) -> ahocorasick.Automaton | None:
-    """An automaton that finds any of `words` as a substring (None if there are none)."""
-    if not words:
-        return None
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
+def _substrings(words: list[str]) -> PhraseTable[str] | None:
+    """A table that finds any of `words` as a substring (None if there are none)."""
+    return PhraseTable((word, word) for word in words) if words else None
 
 
 # Counts of years written out, for a retrospective tail with no punctuation before it.
@@ -83,7 +76,7 @@ class LevelEngine:
         self.salvo_major = int(settings.get("salvo_major", 100))
         self.pair_window = int(settings.get("pair_window", 8))
         self.scale_window = int(settings.get("scale_window", 3))
-        self._matches = self.rules.automaton.iter
+        self._phrases = self.rules.phrases
         # Framing by the title (see levels.toml): compiled once, read only when it can apply.
         genres = "|".join(re.escape(g) for g in settings.get("frame_genres", ()))
         tails = "|".join(re.escape(t) for t in settings.get("frame_retrospective", ()))
@@ -108,7 +101,7 @@ class LevelEngine:
             else None
         )
         # Searched in the folded summary (lower case, punctuation as spaces) as padded
-        # substrings, by a small automaton: one C pass, whatever the length of the lists.
+        # substrings, by a small automaton: one native pass, whatever the lists' length.
         breach = [
             " " + word[:-1] if word.endswith("*") else f" {word} "
             for word in settings.get("frame_breach", ())
@@ -146,7 +139,8 @@ class LevelEngine:
         if folded is None:
             folded = (title.translate(NORMALISE), summary.translate(NORMALISE))
         joined = joined_text(*folded)
-        hits = scan(self._matches(joined), title, summary, set(), [], [])
+        phrases = self._phrases
+        hits = scan(phrases.matches(joined), phrases.values, title, summary, set(), [], [])
         return self.decide(title, summary, joined, hits, actors)
 
     def decide(

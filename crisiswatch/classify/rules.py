@@ -1,4 +1,4 @@
-"""The level lexicon: `data/levels.toml` read into one Aho-Corasick automaton.
+"""The level lexicon: `data/levels.toml` read into one table of phrases.
 
 Kept apart from the matching engine (levels.py) so the data format, its
 validation and the text normalisation it relies on can be read in one place.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
+from crisiswatch.classify.phrases import PhraseTable
 
 RULES_FILE = Path(__file__).parent / "data" / "levels.toml"
 
@@ -174,14 +174,14 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    automaton: Any  # padded phrase -> (phrase length, Entry, -1, None): see scanner.py
+    phrases: PhraseTable[Any]  # padded phrase -> (phrase length, Entry, -1, None): scanner.py
     settings: dict[str, Any]
 
 
 def load_rules(path: Path = RULES_FILE) -> Rules:
-    """Parse the TOML lexicon and build the automaton (once per process)."""
+    """Parse the TOML lexicon into its phrase table (once per process)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    automaton = ahocorasick.Automaton()
+    table: dict[str, tuple[int, Entry, int, None]] = {}
     seen: dict[str, str] = {}
     for section in ("term", "modifier", "cue"):
         names: set[str] = set()
@@ -240,6 +240,5 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                         raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")
                     seen[key] = entry.name
                     # The scanner's value layout: (size, level entry, actor index, actor entry).
-                    automaton.add_word(key, (len(key) - 2, entry, -1, None))
-    automaton.make_automaton()
-    return Rules(automaton, data.get("settings", {}))
+                    table[key] = (len(key) - 2, entry, -1, None)
+    return Rules(PhraseTable(table.items()), data.get("settings", {}))

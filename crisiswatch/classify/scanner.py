@@ -10,7 +10,7 @@ The text is `" " + title + SEP + summary + " "`, folded. Every key is a
 phrase padded with a space on each side, so a hit starts and ends on a word
 boundary, and no key can span the separator.
 
-An automaton value is `(size, level_entry, actor_index, actor_entry)`: the
+A phrase's value is `(size, level_entry, actor_index, actor_entry)`: the
 phrase length, what the phrase means to the level engine (or None) and to the
 actor matcher (index -1 and None if nothing). Each side resolves overlaps its
 own way, blind to the other side's phrases:
@@ -21,7 +21,7 @@ own way, blind to the other side's phrases:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 SEP = " \x01 "  # between title and summary: no phrase can span it
@@ -51,7 +51,8 @@ def joined_text(folded_title: str, folded_summary: str) -> str:
 
 
 def scan(
-    matches: Iterable[tuple[int, tuple[int, Any, int, Any]]],
+    matches: list[tuple[int, int, int]],
+    values: Sequence[tuple[int, Any, int, Any]],
     title: str,
     summary: str,
     cues: set[int],
@@ -60,14 +61,18 @@ def scan(
 ) -> list[Hit]:
     """Level hits, overlaps resolved; actor candidates and cues are collected on the side.
 
-    `matches` is `automaton.iter(joined_text(...))`. Actor candidates are in the
-    coordinates of their own field and already case-checked.
+    `matches` is `PhraseTable.matches(joined_text(...))` and `values` that table's
+    values. Actor candidates are in the coordinates of their own field and already
+    case-checked.
     """
     offset = len(title) + 4  # where the summary starts in the joined text
     hits: list[Hit] = []
     last_stop = -1  # hits[-1].stop, kept in a local: read for every match
-    for end, (size, entry, index, actor) in matches:
-        start = end - size  # `end` is the closing space of the padded phrase
+    for key, first, stop in matches:
+        size, entry, index, actor = values[key]
+        # The phrase without its padding: start at its first letter, end at the
+        # closing space.
+        start, end = first + 1, stop - 1
         if actor is not None:
             if actor.cue_ids:
                 cues.update(actor.cue_ids)
