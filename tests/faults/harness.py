@@ -30,7 +30,11 @@ from tests.faults.catalog import FAULTS, HOSTILE_TEXT, Fault, Lab, Observed
 from tests.faults.server import Conn, FaultServer, Handler
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 2.0  # the collector's total deadline per request in these runs
+# The collector's total deadline per request in these runs. The first poll also
+# starts the parse workers, so on two loaded cores a 2 s deadline could expire
+# before a bomb's first bytes were read; 3 s leaves that room, and every fault that
+# must outlast the deadline (trickles, silence) is endless.
+TIMEOUT = 3.0
 PARSE_TIMEOUT = 2.0  # and its time limit per parse
 # A poll may take the network deadline, then the parse limit, plus start-up of
 # a replacement parse worker and the writes; two loaded cores need some slack.

@@ -147,7 +147,7 @@ def baseline(setup: h.Setup, tmp_path_factory: pytest.TempPathFactory) -> h.Meas
 
 # The live run starts a whole collector process (imports, parse workers, the classifier's
 # automaton) while all 54 feeds answer from threads of this process: on two loaded cores
-# a healthy feed can miss a 2 s deadline there. This run is about the process's life, not
+# a healthy feed can miss the in-process deadline there. This run is about the process's life, not
 # deadlines (the in-process collection above holds those), so it allows twice as long.
 LIVE_SETTINGS = replace(h.SETTINGS, timeout=2 * h.TIMEOUT)
 LIVE_DEADLINE = LIVE_SETTINGS.timeout + h.PARSE_TIMEOUT + 3.0
