@@ -115,7 +115,7 @@ class LevelEngine:
         # "Ten years on, Mosul ...": the "... on" tails leading the title ("A year later:
         # Israel strikes again" is news, so "later" does not lead).
         self.retrospective_lead = re.compile(rf"(?i)((?:[\w-]+\s+)?(?:{ons}))\s*,") if ons else None
-        # "..., dies at 89": the age is checked against frame_obituary_age by the judge.
+        # "..., dies at 89": framing.py checks the age against frame_obituary_age.
         deaths = "|".join(re.escape(t) for t in settings.get("frame_obituary", ()))
         self.obituary = re.compile(rf"(?i)\b(?:{deaths})\s+(\d+)\W*$") if deaths else None
         self.obituary_age = int(settings.get("frame_obituary_age", 40))

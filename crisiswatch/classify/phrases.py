@@ -44,25 +44,19 @@ class PhraseTable(Generic[Value]):
 
     def matches(self, text: str) -> list[Match]:
         """Every occurrence of every phrase, overlapping ones included."""
-        automaton = self._automaton or self._build()
-        try:
-            return automaton.find_matches_as_indexes(text, overlapping=True)
-        except UnicodeEncodeError:
-            return automaton.find_matches_as_indexes(_readable(text), overlapping=True)
+        return self._find(text, overlapping=True)
 
     def found_in(self, text: str) -> bool:
         """Does any phrase occur in the text?"""
-        automaton = self._automaton or self._build()
+        return bool(self._find(text, overlapping=False))
+
+    def _find(self, text: str, overlapping: bool) -> list[Match]:
+        automaton = self._automaton
+        if automaton is None:
+            # Two threads may both build it: each gets a correct automaton, one is kept.
+            automaton = self._automaton = AhoCorasick(self.keys, matchkind=MatchKind.Standard)
         try:
-            return bool(automaton.find_matches_as_indexes(text))
+            return automaton.find_matches_as_indexes(text, overlapping=overlapping)
         except UnicodeEncodeError:
-            return bool(automaton.find_matches_as_indexes(_readable(text)))
-
-    def _build(self) -> AhoCorasick:
-        # Two threads may both build it: each gets a correct automaton, one is kept.
-        self._automaton = AhoCorasick(self.keys, matchkind=MatchKind.Standard)
-        return self._automaton
-
-
-def _readable(text: str) -> str:
-    return _SURROGATE.sub("\ufffd", text)
+            readable = _SURROGATE.sub("\ufffd", text)
+            return automaton.find_matches_as_indexes(readable, overlapping=overlapping)

@@ -191,7 +191,7 @@ class Review:
             return level, ()
         below = sum(chance[:level])
         return best, self._evidence(
-            level, best, below, pull, (title, summary), folded_title, folded_summary
+            level, best, below, pull, (title, summary), (folded_title, folded_summary)
         )
 
     def _pull(
@@ -222,15 +222,14 @@ class Review:
         below: float,
         pull: list[tuple[int, str]],
         texts: tuple[str, str],
-        folded_title: str,
-        folded_summary: str,
+        folded: tuple[str, str],
     ) -> tuple[Evidence, ...]:
         """The heaviest words of `pull`, each shown where it first occurs (title first).
 
         The folded text keeps every character's position (one character for one), so a
         word found in it with a space either side is the word at that place in the text.
         """
-        padded = (f" {folded_title} ", f" {folded_summary} ")
+        padded = (f" {folded[0]} ", f" {folded[1]} ")
         placed: list[tuple[int, int, int, int]] = []
         for weight, word in pull:
             rank, start = 0, padded[0].find(f" {word} ")
