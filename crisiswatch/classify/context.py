@@ -151,6 +151,11 @@ class ContextRules(UnrestRules):
             "disaster_sense" in tags
             and (cue := self.near(hit, "disaster") or self.calm_disaster()) is not None
             and not self._armed_near(hit)
+            # "China threatens retaliation over Covid rules": a state threatens an act
+            and (
+                self.near(hit, "threat_only", 2, before=False) is None
+                or self.actor_before(hit) is None
+            )
         ):  # "tsunami warning", "roads cut off by floods": nature, not a rival
             return 0, f"'{self.text(hit)}' next to a disaster ('{self.text(cue)}'), not a rival"
         if (
