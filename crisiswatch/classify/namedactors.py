@@ -56,6 +56,9 @@ _OPPONENTS = frozenset(
 ONGOING_WAR = ": an ongoing war"  # the note of a war tied to a country (judge.py reads it)
 
 
+# Words that make a country named after an act the place it happens, not its object.
+_WHERE = frozenset({"in", "at", "near", "across", "inside", "throughout", "around"})
+
 class ActorRules(CivilRules):
     """Where the item's countries stand relative to a word; keeps no state of its own."""
 
@@ -95,6 +98,8 @@ class ActorRules(CivilRules):
             return False
         if self._possessive(actor):
             return False  # "war on Hungary's energy": a thing of the country's
+        if not _WHERE.isdisjoint(self._words_to(hit, actor).lower().split()):
+            return False  # "war on cane toads in Australia": the country is where, not what
         text = self.title if actor.field == "title" else self.summary
         rest = text[actor.end : actor.end + 24].split(None, 1)
         return not rest or not rest[0][0].isalnum() or rest[0].lower() in _AFTER_A_STATE
