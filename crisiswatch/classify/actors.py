@@ -119,10 +119,16 @@ class ActorMatcher:
         Sudan" over "Sudan", an [ignore] phrase over the country inside it).
         """
         evidence: list[Evidence] = []
+        alone: list[Evidence] = []
         if title_candidates:
-            self._field_evidence("title", title, title_candidates, cues, evidence)
+            self._field_evidence("title", title, title_candidates, cues, evidence, alone)
         if summary_candidates:
-            self._field_evidence("summary", summary, summary_candidates, cues, evidence)
+            self._field_evidence("summary", summary, summary_candidates, cues, evidence, alone)
+        if alone:
+            # "the Supreme Court" is the US's only when no other country is named
+            home = {e.value for e in alone}
+            if any(e.value not in home for e in evidence if e not in alone):
+                return [e for e in evidence if e not in alone]
         return evidence
 
     def _field_evidence(
@@ -132,7 +138,10 @@ class ActorMatcher:
         candidates: list[Candidate],
         cues: set[int],
         evidence: list[Evidence],
+        alone: list[Evidence],
     ) -> None:
+        """Append the field's actor evidence to `evidence` (and to `alone` too, for a
+        word that counts only when no other country is named)."""
         entries = self._entries
         if len(candidates) > 1:
             candidates.sort()
@@ -154,7 +163,10 @@ class ActorMatcher:
                 continue
             if field_ is None:
                 field_ = _Field(name, text)
-            evidence.extend(self._resolve(field_, start, end, entry, cues))
+            found = self._resolve(field_, start, end, entry, cues)
+            evidence.extend(found)
+            if entry.rule.alone:
+                alone.extend(found)
 
     @staticmethod
     def actors(evidence: Iterable[Evidence]) -> tuple[str, ...]:

@@ -118,6 +118,7 @@ class _Rule:
     venue_only: bool = False
     combining: bool = False
     caps_unsafe: bool = False
+    alone: bool = False
     switches: tuple[_Switch, ...] = ()
 
 
@@ -307,6 +308,7 @@ class _Builder:
                 venue_only=spec.get("venue_only", False),
                 combining=spec.get("combining", False),
                 caps_unsafe=spec.get("caps_unsafe", False),
+                alone=spec.get("alone", False),
                 switches=tuple(switches),
             )
 
