@@ -29,6 +29,7 @@ _NOT_COUNTS = frozenset(
      "points", "votes", "goals", "year")
 )  # fmt: skip
 _NOT_COUNT_AFTER = frozenset({"aged", "age", "at", "since", "in"})
+_ONLY = frozenset({"just", "only", "barely"})  # "shot dead aged just 26"
 _AGE_WORDS = frozenset({"age", "ages"})  # "at the age of 85"; "the killing of 111" counts
 _PRONOUNS = frozenset({"he", "she"})  # "... has died. He was 85": an age
 _MORE = frozenset({"more", "others", "other"})  # "and dozens more injured"
@@ -92,6 +93,7 @@ def count_near(
                 or words[i - 1] in _NOT_COUNT_AFTER
                 or words[i - 1] in _PEOPLE
                 or (words[i - 1] == "of" and i > 1 and words[i - 2] in _AGE_WORDS)
+                or (words[i - 1] in _ONLY and i > 1 and words[i - 2] in _NOT_COUNT_AFTER)
                 or (words[i - 1] == "was" and i > 1 and words[i - 2] in _PRONOUNS)
             ):
                 continue  # the tail of "1,200", an age ("he was 85"), a date
