@@ -59,6 +59,7 @@ ONGOING_WAR = ": an ongoing war"  # the note of a war tied to a country (judge.p
 # Words that make a country named after an act the place it happens, not its object.
 _WHERE = frozenset({"in", "at", "near", "across", "inside", "throughout", "around"})
 
+
 class ActorRules(CivilRules):
     """Where the item's countries stand relative to a word; keeps no state of its own."""
 
