@@ -151,10 +151,15 @@ class ContextRules(UnrestRules):
             "disaster_sense" in tags
             and (cue := self.near(hit, "disaster") or self.calm_disaster()) is not None
             and not self._armed_near(hit)
-            # "China threatens retaliation over Covid rules": a state threatens an act
-            and (
-                self.near(hit, "threat_only", 2, before=False) is None
-                or self.actor_before(hit) is None
+            # A state that threatens or blames, with the disaster after the word
+            # ("China threatens retaliation over Covid rules", "Israel blames UN for
+            # aid crisis amid starvation"), acts; "Pakistan threatened by floods" and
+            # a state's weather warning are nature's.
+            and not (
+                self.text(hit).startswith(("threat", "blam"))
+                and self.actor_before(hit) is not None
+                and cue[0] > hit[1]
+                and not self.joined.startswith(" by ", hit[1])
             )
         ):  # "tsunami warning", "roads cut off by floods": nature, not a rival
             return 0, f"'{self.text(hit)}' next to a disaster ('{self.text(cue)}'), not a rival"
