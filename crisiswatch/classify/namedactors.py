@@ -56,6 +56,11 @@ _OPPONENTS = frozenset(
 ONGOING_WAR = ": an ongoing war"  # the note of a war tied to a country (judge.py reads it)
 
 
+# People of a body: an attack on them is on persons ("attack on USDA employees").
+_STAFF = frozenset(
+    {"employees", "staff", "workers", "officials", "officers", "agents", "inspectors"}
+    | {"personnel", "troops", "soldiers", "diplomats", "guards", "staffers", "employee"}
+)
 # Words that make a country named after an act the place it happens, not its object.
 _WHERE = frozenset({"in", "at", "near", "across", "inside", "throughout", "around"})
 
@@ -189,6 +194,8 @@ class ActorRules(CivilRules):
             return False
         target = self.actor_after(hit, 16)
         if target is not None:
+            if self._staff_of(target):
+                return False  # "attack on USDA employees": people, not the body
             return target.note.startswith(_POLITICAL_ACTORS)  # "attacks on the Fed"
         if doer is not None:  # "Trump's attacks"
             return True
@@ -200,6 +207,12 @@ class ActorRules(CivilRules):
             self.near(hit, tag, reach, after=False) is not None
             for tag in ("argument", "public_figure", "political")
         )  # "attacks on the budget"; "Democrats attack", "senator attacks"
+
+    def _staff_of(self, actor: Evidence) -> bool:
+        """Is the actor a body whose people are named right after it ("USDA employees")?"""
+        text = self.title if actor.field == "title" else self.summary
+        rest = text[actor.end : actor.end + 24].split(None, 1)
+        return bool(rest) and rest[0].lower().strip(".,;:'\u2019") in _STAFF
 
     def on_opponents(self, hit: _Hit) -> bool:
         """Does a crackdown fall on opponents or a people (named in the eight words after
