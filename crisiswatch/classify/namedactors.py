@@ -106,9 +106,8 @@ class ActorRules(CivilRules):
             return False  # "war on Hungary's energy": a thing of the country's
         if not _WHERE.isdisjoint(self._words_to(hit, actor).lower().split()):
             return False  # "war on cane toads in Australia": the country is where, not what
-        text = self.title if actor.field == "title" else self.summary
-        rest = text[actor.end : actor.end + 24].split(None, 1)
-        return not rest or not rest[0][0].isalnum() or rest[0].lower() in _AFTER_A_STATE
+        word = self._word_after(actor)
+        return not word or not word[0].isalnum() or word.lower() in _AFTER_A_STATE
 
     def named_war(self, hit: _Hit) -> tuple[str, bool] | None:
         """(note, definite) for a war tied to a country; None for a war in the background.
@@ -210,9 +209,13 @@ class ActorRules(CivilRules):
 
     def _staff_of(self, actor: Evidence) -> bool:
         """Is the actor a body whose people are named right after it ("USDA employees")?"""
+        return self._word_after(actor).lower().strip(".,;:'\u2019") in _STAFF
+
+    def _word_after(self, actor: Evidence) -> str:
+        """The word right after an actor in its own field ("" at the field's end)."""
         text = self.title if actor.field == "title" else self.summary
         rest = text[actor.end : actor.end + 24].split(None, 1)
-        return bool(rest) and rest[0].lower().strip(".,;:'\u2019") in _STAFF
+        return rest[0] if rest else ""
 
     def on_opponents(self, hit: _Hit) -> bool:
         """Does a crackdown fall on opponents or a people (named in the eight words after
@@ -242,9 +245,7 @@ class ActorRules(CivilRules):
             or not self._place_follows(hit, actor)
         ):
             return False
-        text = self.title if actor.field == "title" else self.summary
-        rest = text[actor.end : actor.end + 24].split(None, 1)
-        word = rest[0] if rest else ""
+        word = self._word_after(actor)
         return not word[:1].isupper() or word in _PLACE_TAILS
 
     def _city_taken(self, hit: _Hit) -> bool:
