@@ -124,8 +124,8 @@ class TitleFraming(ScopeRules):
         """Is the peace word only wanted: sought, promised or called for ("seeking truce",
         "will sign", "call for ceasefire")?"""
         lead = self.words_before(hit[0], 3)
-        if "for" in lead and not _CALLS.isdisjoint(lead):
-            return True
+        if ("for" in lead and not _CALLS.isdisjoint(lead)) or "until" in lead:
+            return True  # called for, or awaited ("won't open until a ceasefire")
         mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
         return mod is not None and mod[2].effect in _FORECASTS
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from crisiswatch.classify.framing import _FORECASTS, _TRAILING, TitleFraming
 from crisiswatch.classify.itemtext import _CANCELS_ACT, _Hit
+from crisiswatch.classify.namedactors import ONGOING_WAR
 from crisiswatch.classify.scope import _ENDING
 from crisiswatch.models import Evidence
 
@@ -22,6 +23,7 @@ _PLURAL_BACKGROUND = frozenset(("wars", "conflicts", "conflict zones"))
 # An act said to go on is reported, whatever "if" is near it ("join Israel's ongoing strikes").
 _GOING_ON = frozenset(("ongoing", "continuing", "continued", "relentless"))
 _NAMES_NO_EVENT = frozenset({"commemoration", "comparison"})  # not even nuclear rhetoric
+_ENDED = frozenset(("ended", "ends"))  # "ended the war": over, not going on
 _RISK_OF = frozenset(
     ("risk of", "danger of", "threat of", "brink of", "verge of", "spectre of", "specter of")
 )
@@ -117,9 +119,9 @@ class ItemJudge(TitleFraming):
                 # a truce sought or promised ("seeking truce") does not yet frame the item
                 title_peace = title_peace or (hit[0] < self.offset and not wished)
                 add(hit, "deescalation", "0", note)
-                if "war_end" in tags and (war := self.named_war(hit)) is not None:
+                if "war_end" in tags and (war_note := self._war_to_stop(hit)):
                     # "pushing to end the war in Ukraine": the war it names is going on
-                    add(hit, "level", "4", war[0])
+                    add(hit, "level", "4", war_note)
                     level = max(level, 4)
             elif "metaphor" in tags:
                 add(hit, "modifier", "metaphor", note)
@@ -175,6 +177,17 @@ class ItemJudge(TitleFraming):
             self.add(cue, "modifier", "crime", "ordinary crime: police work, not friction")
             level = 0
         return level, deescalation, self.evidence
+
+    def _war_to_stop(self, hit: _Hit) -> str:
+        """The war a call to end it shows going on ("" for none): the war it names with a
+        country, or "the war" wished stopped in an item that names a country ("'Just stop
+        the war,' a doctor in Gaza says"). One said to have ended is over."""
+        if (war := self.named_war(hit)) is not None:
+            return war[0]
+        words = self.text(hit).split()
+        if words[0] in _ENDED or words[-2:] != ["the", "war"] or not self.actors:
+            return ""
+        return f"'{self.text(hit)}': the war it would stop{ONGOING_WAR}"
 
     def _sport_covers(self, sport: _Hit, hit: _Hit) -> bool:
         """Does the sports or business cue speak for this word? A business cue does not
