@@ -59,7 +59,7 @@ SOUGHT_TAGS = frozenset(
     | {"diplomats", "expellees", "conflict_word", "tractors", "past_war", "theft"}
     | {"assault", "slaying", "police_report", "private_person", "public_figure"}
     | {"nature_force", "stakes", "political", "coup", "named_war", "shot_down", "spread"}
-    | {"recording", "designating"}
+    | {"recording", "designating", "rampage"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.

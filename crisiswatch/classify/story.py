@@ -52,8 +52,8 @@ _MANY_DEAD = 3
 _MANY_WORDS = frozenset(("several", "multiple"))
 _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
-    {"stabbing", "murder", "killings", "killing", "attack", "attacker", "assassination"}
-    | {"execution"}
+    {"stabbing", "stabbing rampage", "murder", "killings", "killing", "attack", "attacker"}
+    | {"assassination", "execution"}
     | {"weapons fired", "weapon used"}
     | {"shooting", "police shooting", "kidnapping", "poisoning"}
 )
@@ -229,6 +229,8 @@ class StoryRules(ItemText):
         cue = crime[0] if crime else self._assault_on_person() or self._police_case()
         if cue is None or not self._no_conflict():
             return None
+        if "rampage" in self.tagged and self._many_hurt():
+            return None  # "three killed, 15 injured in stabbing attack": on the public
         return cue
 
     def _police_case(self) -> _Hit | None:
@@ -241,14 +243,19 @@ class StoryRules(ItemText):
             actor.note.startswith(_POLITICAL_ACTORS) for actor in self.actors
         ):
             return None
+        return None if self._many_hurt() else reports[0]
+
+    def _many_hurt(self) -> bool:
+        """Does the item count several killed or hurt ("at least three killed", "five
+        shootings", "several people shot")?"""
         for hit in self.hits:
             if "counted" not in hit[2].tags:
                 continue
             if self._count(hit, before=6, after=4) >= _MANY_DEAD:
-                return None  # "at least three killed", "five shootings"
+                return True
             if not _MANY_WORDS.isdisjoint(self.joined[max(0, hit[0] - 24) : hit[0]].split()):
-                return None  # "several people shot"
-        return reports[0]
+                return True
+        return False
 
     def _assault_on_person(self) -> _Hit | None:
         """An attack whose object is a private person ("assaulting a hotel security
