@@ -14,6 +14,8 @@ from crisiswatch.classify.scope import ScopeRules
 
 _FORECASTS = frozenset({"threat", "hypothetical"})
 _CALLS = frozenset(("call", "calls", "called", "calling", "push", "pushes", "press", "presses"))
+# A truce demanded or urged outright ("protests to demand Gaza ceasefire") is wished for.
+_DEMANDS = frozenset(("demand", "demands", "demanded", "demanding", "urge", "urges", "urging"))
 _STUDY_WORDS = frozenset(
     ("study", "studies", "report finds", "simulation", "modelling", "modeling", "research")
 )
@@ -124,7 +126,11 @@ class TitleFraming(ScopeRules):
         """Is the peace word only wanted: sought, promised or called for ("seeking truce",
         "will sign", "call for ceasefire")?"""
         lead = self.words_before(hit[0], 3)
-        if ("for" in lead and not _CALLS.isdisjoint(lead)) or "until" in lead:
+        if (
+            ("for" in lead and not _CALLS.isdisjoint(lead))
+            or "until" in lead
+            or not _DEMANDS.isdisjoint(lead)
+        ):
             return True  # called for, or awaited ("won't open until a ceasefire")
         mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
         return mod is not None and mod[2].effect in _FORECASTS
