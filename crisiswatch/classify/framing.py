@@ -13,7 +13,17 @@ from crisiswatch.classify.namedactors import ONGOING_WAR
 from crisiswatch.classify.scope import ScopeRules
 
 _FORECASTS = frozenset({"threat", "hypothetical"})
-_CALLS = frozenset(("call", "calls", "called", "calling", "push", "pushes", "press", "presses"))
+# Words before "for" that want a truce ("call for", "hopes for a ceasefire").
+_CALLS = frozenset(
+    {"call", "calls", "called", "calling", "push", "pushes", "press", "presses", "hopes"}
+    | {"optimism"}
+)
+# The noun after a truce word that makes it one wanted, not one made ("ceasefire calls",
+# "truce proposal"): an item about it still reports the war it would pause.
+_WANTED = frozenset(
+    {"calls", "call", "proposal", "proposals", "plan", "plans", "bid", "bids", "push", "hopes"}
+    | {"demands", "appeal", "appeals", "efforts"}
+)
 # A truce demanded or urged outright ("protests to demand Gaza ceasefire") is wished for.
 _DEMANDS = frozenset(("demand", "demands", "demanded", "demanding", "urge", "urges", "urging"))
 _STUDY_WORDS = frozenset(
@@ -130,6 +140,7 @@ class TitleFraming(ScopeRules):
             ("for" in lead and not _CALLS.isdisjoint(lead))
             or "until" in lead
             or not _DEMANDS.isdisjoint(lead)
+            or not _WANTED.isdisjoint(self.words_after(hit[1], 1))
         ):
             return True  # called for, or awaited ("won't open until a ceasefire")
         mod = self.modifier_for(hit, self.modifiers) if self.modifiers else None
