@@ -104,6 +104,12 @@ class ContextRules(UnrestRules):
                 return None, ""
             return 1, f"{actor.text} {self.text(hit)}: a state's measure, friction"
         if (
+            "owned_threat" in tags
+            and (actor := self.actor_before(hit)) is not None
+            and self._possessive(actor)
+        ):  # "Trump's tariff threat": a threat made
+            return 2, f"{actor.text}'s {self.text(hit)}: a threat made, coercion"
+        if (
             "needs_rival" in tags
             and not self.actors
             and ("combat" not in tags or _ARMED_SIDE.isdisjoint(self.tagged))

@@ -95,7 +95,7 @@ _NEEDS: dict[str, frozenset[str]] = {
 _ALWAYS = frozenset(
     {"war_on", "state_measure", "trade_measure", "enters", "sends_troops", "capture", "injury"}
     | {"arguable", "state_act", "front_line", "legal", "rulable", "needs_rival", "gathering"}
-    | {"statecraft", "repression"}
+    | {"statecraft", "repression", "owned_threat"}
 )  # tags whose words are always read in context
 # Tags whose words context_level may change; a word without them keeps its level.
 _CONTEXT_TAGS = frozenset(
@@ -112,6 +112,7 @@ _CONTEXT_TAGS = frozenset(
         "state_measure",
         "trade_measure",
         "repression",
+        "owned_threat",
         "capability",
         "enters",
         "hardware",
