@@ -191,8 +191,11 @@ class ItemJudge(TitleFraming):
 
     def _sport_covers(self, sport: _Hit, hit: _Hit) -> bool:
         """Does the sports or business cue speak for this word? A business cue does not
-        reach a state's own act ("Major Russian strikes ... 380,000 consumers")."""
-        return sport[2].name == "sport" or self.actor_before(hit) is None
+        reach a state's own act ("Major Russian strikes ... 380,000 consumers"), nor an
+        aircraft shot down ("the downing of an Azerbaijan Airlines flight")."""
+        if sport[2].name == "sport":
+            return True
+        return self.actor_before(hit) is None and "shot_down" not in hit[2].tags
 
     def scoped(
         self, hit: _Hit, value: int, note: str, asking: bool, only_threat: bool = False

@@ -27,8 +27,11 @@ _INDEFINITE = frozenset({"a", "an", "any"})
 _WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
 # Words that may stand between "troops entered" and the place they entered.
 _PLACE_TAILS = frozenset(("City", "Oblast", "Region", "Province", "District"))  # "Kherson City"
+# A country's name or adjective right before one of these names a place in it ("rebels
+# take a key Myanmar city").
+_SETTLEMENTS = frozenset(("city", "town", "village", "stronghold", "port", "capital"))
 _PLACE_LEAD = frozenset(
-    ("the", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
+    ("the", "a", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
      "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
      "border", "port", "besieged", "rebel-held", "government-held", "frontline", "front-line",
      "front", "line", "embattled")
@@ -239,13 +242,13 @@ class ActorRules(CivilRules):
         of Lysychansk", "retreating from Kherson City"; not "the fall of the Berlin Wall"
         (a thing named after the city)."""
         actor = self.actor_after(hit, 32)  # "retreating from the frontline city of Avdiivka"
-        if (
-            actor is None
-            or not actor.note.startswith(("place in", "capital"))
-            or not self._place_follows(hit, actor)
-        ):
+        if actor is None or not self._place_follows(hit, actor):
             return False
         word = self._word_after(actor)
+        if actor.note.startswith(("name of", "people or adjective of")):
+            return word.lower() in _SETTLEMENTS  # "rebels take key Myanmar city"
+        if not actor.note.startswith(("place in", "capital")):
+            return False
         return not word[:1].isupper() or word in _PLACE_TAILS
 
     def _city_taken(self, hit: _Hit) -> bool:

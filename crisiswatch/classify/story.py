@@ -50,6 +50,7 @@ _PLURAL_ENDS = ("s", "men", "children", "people")
 # Three or more dead make a killing news of violence, not a police case; so do these.
 _MANY_DEAD = 3
 _MANY_WORDS = frozenset(("several", "multiple"))
+_HURT = frozenset(("counted", "injury", "crime_act"))  # the killed, the hurt, the stabbed
 _POLITICAL_ACTORS = ("leader", "state body")  # gazetteer notes of actors that govern
 _CRIME_FORCE = frozenset(
     {"stabbing", "stabbing rampage", "murder", "killings", "killing", "attack", "attacker"}
@@ -249,7 +250,7 @@ class StoryRules(ItemText):
         """Does the item count several killed or hurt ("at least three killed", "five
         shootings", "several people shot")?"""
         for hit in self.hits:
-            if "counted" not in hit[2].tags:
+            if _HURT.isdisjoint(hit[2].tags):
                 continue
             if self._count(hit, before=6, after=4) >= _MANY_DEAD:
                 return True
