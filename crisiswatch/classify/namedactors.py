@@ -25,11 +25,11 @@ _JUDGED_AS = frozenset({"as", "over", "for"})  # "attacks Trump as weird / over 
 _POSSESSIVES = frozenset({"its", "their", "his", "her"})
 _INDEFINITE = frozenset({"a", "an", "any"})
 _WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
-# Words that may stand between "troops entered" and the place they entered.
 _PLACE_TAILS = frozenset(("City", "Oblast", "Region", "Province", "District"))  # "Kherson City"
 # A country's name or adjective right before one of these names a place in it ("rebels
 # take a key Myanmar city").
 _SETTLEMENTS = frozenset(("city", "town", "village", "stronghold", "port", "capital"))
+# Words that may stand between "troops entered" and the place they entered.
 _PLACE_LEAD = frozenset(
     ("the", "a", "city", "town", "village", "capital", "region", "province", "of", "into", "parts",
      "northern", "southern", "eastern", "western", "central", "outskirts", "key", "strategic",
