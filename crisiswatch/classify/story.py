@@ -47,6 +47,7 @@ _OBJECT_WORDS = frozenset(
 )  # fmt: skip
 _KILLING = frozenset(("slaying", "crime_act", "atrocity"))  # a killing, in any words
 _PLURAL_ENDS = ("s", "men", "children", "people")
+_AGO_REACH = 8  # words between an act and the "years ago" that dates it
 # Three or more dead make a killing news of violence, not a police case; so do these.
 _MANY_DEAD = 3
 _MANY_WORDS = frozenset(("several", "multiple"))
@@ -107,6 +108,8 @@ class StoryRules(ItemText):
         match = _AGO.search(self.joined, hit[1] - 1, min(end, hit[1] + 8 * _CHARS_PER_WORD))
         if match is None or self.joined[max(0, match.start() - 6) : match.start()] == " since":
             return False  # "killing 3,800 since last year": a running toll, not history
+        if len(self.joined[hit[1] : match.start()].split()) > _AGO_REACH:
+            return False  # "attack that killed three ... in a war started five years ago"
         return not self.ends_between(hit[1], match.start())
 
     def _dated_after(self, hit: _Hit) -> bool:
