@@ -77,6 +77,10 @@ class ItemJudge(TitleFraming):
                             add(hit, "level", _LEVEL_TEXT[value], note)
                             level = max(level, value)
                     continue
+                if "named_war" in tags and self.war_on_thing(hit):
+                    # "the mayor's war against cars": a campaign in words, no war at all
+                    add(hit, "modifier", "metaphor", "a war on a thing, not a state: words")
+                    continue
                 if self.text(hit) not in _PLURAL_BACKGROUND:  # "wars": none named
                     weak.append(hit)
                 continue

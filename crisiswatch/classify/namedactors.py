@@ -122,8 +122,8 @@ class ActorRules(CivilRules):
         lead = self.words_before(hit[0], 5)
         if "since" in lead and not _WAR_START.isdisjoint(lead):
             return None  # "the first visit since the start of Syria's war": a time, not news
-        if self.joined.startswith(" on ", hit[1]) and self.actor_after(hit, 16) is None:
-            return None  # "Trump's war on cartels": a campaign against a thing, not a state
+        if self.war_on_thing(hit):
+            return None
         if (actor := self.actor_before(hit)) is not None:
             if "conflict" in self.text(hit) and not self._conflict_named(actor):
                 return None  # "a Taiwan conflict could cost...": feared, not going on
@@ -136,6 +136,14 @@ class ActorRules(CivilRules):
         # "to help its war on Ukraine": a possessive makes the war one already waged
         definite = bool(lead) and (lead[-1] in _POSSESSIVES or lead[-1] == "the")
         return f"{self.text(hit)} {link} {actor.text}{ONGOING_WAR}", definite
+
+    def war_on_thing(self, hit: _Hit) -> bool:
+        """A war "on" or "against" something that is no state: "Trump's war on cartels",
+        "the mayor's war against cars", a campaign in words."""
+        return (
+            self.joined.startswith((" on ", " against "), hit[1])
+            and self.actor_after(hit, 16) is None
+        )
 
     def _conflict_named(self, actor: Evidence) -> bool:
         """Is "conflict" after `actor` one the item names as going on: between two states
