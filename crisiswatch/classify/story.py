@@ -105,7 +105,8 @@ class StoryRules(ItemText):
     def _long_ago(self, hit: _Hit) -> bool:
         """An act told with "decades ago" after it: "the invasion of the island decades ago"."""
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
-        match = _AGO.search(self.joined, hit[1] - 1, min(end, hit[1] + 8 * _CHARS_PER_WORD))
+        reach = min(end, hit[1] + _AGO_REACH * _CHARS_PER_WORD)
+        match = _AGO.search(self.joined, hit[1] - 1, reach)
         if match is None or self.joined[max(0, match.start() - 6) : match.start()] == " since":
             return False  # "killing 3,800 since last year": a running toll, not history
         if len(self.joined[hit[1] : match.start()].split()) > _AGO_REACH:
