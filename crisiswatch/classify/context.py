@@ -25,7 +25,6 @@ from crisiswatch.classify.unrest import UnrestRules
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
 
 _ACTIVE_KILL = frozenset({"kills", "kill"})
-_POUNDS = frozenset({"pound", "pounds"})  # a state's pounding is a bombardment (4)
 # Words that make a casualty count a running total rather than one event's toll.
 _CUMULATIVE = (
     " so far this year ",
@@ -214,10 +213,10 @@ class ContextRules(UnrestRules):
                     and " with " not in self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD]
                 ):  # "Tripoli clashes", "Israeli fire"; not "Russia clashes with the West"
                     # or "China pounds US with tariffs" (a weapon "with" is a pair)
-                    note = f"{actor.text} {self.text(hit)}: gunfire or shelling"
-                    if self.text(hit) in _POUNDS:  # "Israel pounds Gaza": heavy, repeated
+                    if "bombardment" in tags:  # "Israel pounds Gaza": heavy, repeated
                         note = f"{actor.text} {self.text(hit)}: a sustained bombardment"
                         return self.force_level(hit, 4, note)
+                    note = f"{actor.text} {self.text(hit)}: gunfire or shelling"
                     return self.force_level(hit, 3, note)  # "US bombs nuclear sites": 5
                 if "threat_verb" in tags and (space := self.near(hit, "space", 4)) is not None:
                     # "NASA will launch a mission": a launch into space, no weapon named

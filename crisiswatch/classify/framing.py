@@ -15,15 +15,15 @@ from crisiswatch.classify.scope import ScopeRules
 _FORECASTS = frozenset({"threat", "hypothetical"})
 # Words before "for" that want a truce ("call for", "hopes for a ceasefire").
 _CALLS = frozenset(
-    {"call", "calls", "called", "calling", "push", "pushes", "press", "presses", "hopes"}
-    | {"optimism"}
-)
+    ("call", "calls", "called", "calling", "push", "pushes", "press", "presses", "hopes",
+     "optimism")
+)  # fmt: skip
 # The noun after a truce word that makes it one wanted, not one made ("ceasefire calls",
 # "truce proposal"): an item about it still reports the war it would pause.
 _WANTED = frozenset(
-    {"calls", "call", "proposal", "proposals", "plan", "plans", "bid", "bids", "push", "hopes"}
-    | {"demands", "appeal", "appeals", "efforts"}
-)
+    ("calls", "call", "proposal", "proposals", "plan", "plans", "bid", "bids", "push", "hopes",
+     "demands", "appeal", "appeals", "efforts")
+)  # fmt: skip
 # A truce demanded or urged outright ("protests to demand Gaza ceasefire") is wished for.
 _DEMANDS = frozenset(("demand", "demands", "demanded", "demanding", "urge", "urges", "urging"))
 _STUDY_WORDS = frozenset(
