@@ -295,7 +295,7 @@ class CivilRules(StoryRules):
             return 0, f"'{self.text(hit)}' {self.text(cue)}: an act against an animal, not people"
         if (
             "animal_attack" in tags
-            and (cue := self.near(hit, "animals", 4)) is not None
+            and (cue := self.near(hit, "animals", 6)) is not None
             and ((armed := self.near(hit, "military_cue")) is None or self._at_animal(armed))
         ):  # "a wild tiger, after it attacked two men"; "shot a wolf that attacked sheep"
             return 0, f"'{self.text(hit)}' by an animal ('{self.text(cue)}')"

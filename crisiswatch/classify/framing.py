@@ -31,6 +31,10 @@ _STUDY_WORDS = frozenset(
 )
 _STUDY_GENRES = ("Explainer", "Analysis", "EXPLAINER", "ANALYSIS")
 _TRAILING = " .!?\"'\u2019\u201d"  # what may close a headline after its last word
+# How a news briefing's summary starts its list of other stories ("Tuesday Briefing:
+# Hope for truce talks. || Also, Russia advances in eastern Ukraine."): the title
+# frames none of them.
+_OTHER_STORIES = ("also,", "also:", "plus,", "plus:")
 
 
 class TitleFraming(ScopeRules):
@@ -85,9 +89,13 @@ class TitleFraming(ScopeRules):
             if hit[0] >= self.offset:
                 break
             entry = hit[2]
-            if (peace and (entry.deescalation or entry.effect == "commemoration")) or (
-                entry.level and ("test" in entry.tags or "exercise" in entry.tags)
-            ):
+            if (
+                peace
+                and (entry.deescalation or entry.effect == "commemoration")
+                # troops pulled out leave a deployment background, but the fighting
+                # of the operation they end is the news ("withdraw after a 10-day raid")
+                and (level < 3 or "withdrawal" not in entry.tags)
+            ) or (entry.level and ("test" in entry.tags or "exercise" in entry.tags)):
                 frame = hit
                 break
         if frame is None:
@@ -117,6 +125,8 @@ class TitleFraming(ScopeRules):
             for e in self.evidence
         ):  # "left out of Russia talks. ... Russia's war in Ukraine": with no truce, the
             return level  # war the summary names goes on
+        if self.summary.lstrip().lower().startswith(_OTHER_STORIES):
+            return level
         summary = self.joined[self.offset - 1 :]  # the folded summary, padded
         if (
             frame[2].effect == "commemoration"

@@ -32,6 +32,9 @@ _SENTENCE_END = re.compile(r"[;!?]|\.(?=\s|$)")
 _GIVEN = frozenset(("after", "following", "amid", "despite", "since"))  # an act taken as given
 # "Did the authorities fail the victims of the terror attack?": whose victims, it happened
 _GIVEN_BY = frozenset(("victims", "survivors", "aftermath", "anniversary"))
+# "Can US strikes on Yemen be justified?": what is judged lawful or justified was done.
+_JUDGED = re.compile(r"(?i)\b(?:justif\w*|(?:un)?lawful|(?:il)?legal|self-defen[cs]e)\b")
+_SOME = frozenset(("a", "an", "any"))  # an act of no one in particular: a scenario
 _WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _DASHES = frozenset("-\u2013\u2014")
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
@@ -256,6 +259,10 @@ class ItemText:
         if not _GIVEN.isdisjoint(self.words_before(hit[0], 3)):
             return False
         if not _GIVEN_BY.isdisjoint(self.words_before(hit[0], 6)):
+            return False
+        if _JUDGED.search(text, hit[1], match.start()) and _SOME.isdisjoint(
+            self.words_before(hit[0], 4)
+        ):  # "Would an attack on Iran be legal?" stays a question
             return False
         title = self.title  # "As Israel strikes Iran, what happened to ...?"
         if hit[0] < self.offset and title.startswith("As ") and 0 < hit[0] <= title.find(","):

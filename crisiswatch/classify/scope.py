@@ -16,6 +16,7 @@ _ENDING = frozenset({"rejection", "prevention"})
 _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "scale"))
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _ARTICLES = frozenset(("the", "a", "an"))
+_GOING_ON = frozenset(("ongoing", "continuing"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -48,12 +49,12 @@ class ScopeRules(ContextRules):
                     continue  # "End unlawful killings, UN tells Israel": a call, they go on
                 if "appeal" in entry.tags and not _CESSATION.isdisjoint(self.joined[a:b].split()):
                     continue  # "urges Israel to cease its offensive": the offensive goes on
-                if (
-                    "appeal" in entry.tags
-                    and (owner := self.actor_before(hit)) is not None
-                    and self._possessive(owner)
+                if ("appeal" in entry.tags or entry.effect == "prevention") and self._under_way(
+                    hit
                 ):
-                    continue  # "urges support against Russia's invasion": one under way
+                    # "urges support against Russia's invasion", "defend against Russia's
+                    # ongoing invasion": one under way
+                    continue
             elif mod[0] >= hit[1] and entry.behind:
                 if mod[0] - hit[1] > _CHARS_PER_WORD * (entry.behind + 1):
                     continue  # out of reach: the cheap test first
@@ -81,11 +82,12 @@ class ScopeRules(ContextRules):
                 "ongoing" in hit[2].tags
                 or ("named_war" in hit[2].tags and self.named_war(hit) is not None)
                 or self._article_only(mod[1], hit[0])
+                or self._country_only(mod, hit)
                 or (self.text(hit).endswith("ing") and self._adjacent(mod, hit))
             ):
                 # "connects to war in Ukraine", "walks miles to escape fighting", "react
-                # to the storming", "links India to killing": a noun after "to", not a
-                # verb announced
+                # to the storming", "faces to Bangladesh carnage", "links India to
+                # killing": a noun after "to", not a verb announced
                 continue
             if entry.effect == "delivery" and "weak" in hit[2].tags:
                 continue  # "delivering mail in war-ravaged Ukraine": a war is not supplied
@@ -100,6 +102,20 @@ class ScopeRules(ContextRules):
             if entry.rank < best_rank:  # threats and hypotheses rank alike: the first wins
                 best, best_rank = mod, entry.rank
         return best
+
+    def _under_way(self, hit: _Hit) -> bool:
+        """Is the act one going on: a state's own ("Russia's invasion") or "ongoing"?"""
+        before = self.words_before(hit[0], 1)
+        if before and before[0] in _GOING_ON:
+            return True
+        owner = self.actor_before(hit)
+        return owner is not None and self._possessive(owner)
+
+    def _country_only(self, mod: _Hit, hit: _Hit) -> bool:
+        """Is a country all that stands between the modifier and the hit ("to Bangladesh
+        carnage"): the hit a noun the country qualifies?"""
+        actor = self.actor_before(hit)
+        return actor is not None and not self.joined[mod[1] : self.joined_start(actor)].strip()
 
     def _adjacent(self, mod: _Hit, hit: _Hit) -> bool:
         """Does the hit follow the modifier with no word between?"""
