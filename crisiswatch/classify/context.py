@@ -283,6 +283,12 @@ class ContextRules(UnrestRules):
             )  # not "police fire rubber bullets at protesters; several were injured"
         ):  # "hundreds of police injured in the most violent day of protests"
             return 2, f"people hurt at a protest ('{self.text(cue)}'): clashes, no weapons"
+        if (
+            "injury" in tags
+            and (count := self._count(hit, before=6, after=4, not_before=_NOT_DEAD))
+            >= self.engine.injured_major
+        ):  # "pagers explode, wounding thousands": hurt on the scale of a massacre
+            return 4, f"{count}+ hurt: mass-casualty violence"
         if "casualty" in tags and (cue := self._protest_cause(hit)) is not None:
             # "doctors strike over the rape and murder of a colleague", "protests after a
             # man is beaten to death": the killing is the grievance, the protest the news

@@ -74,6 +74,7 @@ class LevelEngine:
         settings = self.rules.settings
         self.casualty_major = int(settings.get("casualty_major", 24))
         self.salvo_major = int(settings.get("salvo_major", 100))
+        self.injured_major = int(settings.get("injured_major", 1000))
         self.pair_window = int(settings.get("pair_window", 8))
         self.scale_window = int(settings.get("scale_window", 3))
         self._phrases = self.rules.phrases

@@ -17,6 +17,7 @@ _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "sca
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _ARTICLES = frozenset(("the", "a", "an"))
 _GOING_ON = frozenset(("ongoing", "continuing"))
+_MADE_TO = frozenset(("forced", "compelled", "obliged", "had"))  # "forced to retreat": done
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -83,11 +84,13 @@ class ScopeRules(ContextRules):
                 or ("named_war" in hit[2].tags and self.named_war(hit) is not None)
                 or self._article_only(mod[1], hit[0])
                 or self._country_only(mod, hit)
+                or not _MADE_TO.isdisjoint(self.words_before(mod[0], 1))
                 or (self.text(hit).endswith("ing") and self._adjacent(mod, hit))
             ):
                 # "connects to war in Ukraine", "walks miles to escape fighting", "react
                 # to the storming", "faces to Bangladesh carnage", "links India to
-                # killing": a noun after "to", not a verb announced
+                # killing": a noun after "to", not a verb announced; "forced to retreat":
+                # done, not announced
                 continue
             if entry.effect == "delivery" and "weak" in hit[2].tags:
                 continue  # "delivering mail in war-ravaged Ukraine": a war is not supplied

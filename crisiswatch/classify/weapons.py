@@ -142,7 +142,7 @@ class WeaponRules(ActorRules):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (place := self._across(hit)) is not None:
                 level, note = 4, f"{self.text(hit)} across {place.text}: a wide campaign"
-            elif (salvo := self._salvo_after(hit)) is not None:
+            elif (salvo := self._salvo_beside(hit)) is not None:
                 count, weapon = salvo
                 level, note = 4, f"{self.text(hit)} with {count}+ {weapon}: a large attack"
             elif "sustained" in tagged and (cue := self._sustained(hit)) is not None:
@@ -162,11 +162,22 @@ class WeaponRules(ActorRules):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
 
-    def _salvo_after(self, hit: _Hit) -> tuple[int, str] | None:
-        """The large salvo an attack is told with, a few words after it in its clause:
-        "attacks Ukraine with hundreds of drones", "an attack featuring more than 600
-        drones and missiles". (A verb before the weapons is weapon_used's.)"""
+    def _salvo_beside(self, hit: _Hit) -> tuple[int, str] | None:
+        """The large salvo an attack is told with, a few words after it in its clause
+        ("attacks Ukraine with hundreds of drones", "an attack featuring more than 600
+        drones and missiles") or right before it ("more than 100 missiles launched into
+        Israel"). (A verb the weapons pair with is weapon_used's.)"""
         for munition in self.tagged.get("munition", ()):
+            if munition[1] <= hit[0]:
+                if self.gap(munition[1], hit[0]) > 2 or self.ends_between(munition[1], hit[0]):
+                    continue
+                lead = self.joined[max(0, munition[0] - 24) : munition[0]]
+                if _SALVO.search(lead) is None or _WEIGHT in lead:
+                    continue
+                count = self._count(munition, before=3, after=0)
+                if count >= self.engine.salvo_major:
+                    return count, self.text(munition)
+                continue
             if munition[0] <= hit[1]:
                 continue
             if self.gap(hit[1], munition[0]) > 6 or self.ends_between(hit[1], munition[0]):
