@@ -169,25 +169,30 @@ class WeaponRules(ActorRules):
         Israel"). (A verb the weapons pair with is weapon_used's.)"""
         for munition in self.tagged.get("munition", ()):
             if munition[1] <= hit[0]:
-                if self.gap(munition[1], hit[0]) > 2 or self.ends_between(munition[1], hit[0]):
-                    continue
-                lead = self.joined[max(0, munition[0] - 24) : munition[0]]
-                if _SALVO.search(lead) is None or _WEIGHT in lead:
-                    continue
-                count = self._count(munition, before=3, after=0)
-                if count >= self.engine.salvo_major:
+                near = self.gap(munition[1], hit[0]) <= 2
+                if (
+                    near
+                    and not self.ends_between(munition[1], hit[0])
+                    and (count := self._salvo_count(munition, 0)) is not None
+                ):
                     return count, self.text(munition)
                 continue
             if munition[0] <= hit[1]:
                 continue
             if self.gap(hit[1], munition[0]) > 6 or self.ends_between(hit[1], munition[0]):
                 return None
-            lead = self.joined[max(hit[1], munition[0] - 24) : munition[0]]
-            if _SALVO.search(lead) is None or _WEIGHT in lead:
-                return None
-            count = self._count(munition, before=3, after=0)
-            return (count, self.text(munition)) if count >= self.engine.salvo_major else None
+            count = self._salvo_count(munition, hit[1])
+            return None if count is None else (count, self.text(munition))
         return None
+
+    def _salvo_count(self, munition: _Hit, start: int) -> int | None:
+        """The size of a large salvo counted right before the weapon, from `start` on
+        ("more than 600 drones"); None for a small one or a weight ("2,000-pound bombs")."""
+        lead = self.joined[max(start, munition[0] - 24) : munition[0]]
+        if _SALVO.search(lead) is None or _WEIGHT in lead:
+            return None
+        count = self._count(munition, before=3, after=0)
+        return count if count >= self.engine.salvo_major else None
 
     def _rank(self, cue: _Hit) -> bool:
         """Is "major" an officer's rank ("Army Major martyred", "retired major killed")?"""
