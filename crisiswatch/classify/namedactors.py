@@ -20,7 +20,7 @@ from crisiswatch.models import Evidence
 _AFTER_A_STATE = frozenset(
     {"in", "and", "after", "over", "on", "for", "as", "with", "from", "at", "by", "amid"}
     | {"following", "since", "to", "or", "but", "while", "when", "its", "itself"}
-    | {"overnight", "today", "yesterday", "again", "last", "this", "during"}  # a time after
+    | {"overnight", "today", "yesterday", "again", "last", "this", "during", "throughout"}
 )
 _JUDGED_AS = frozenset({"as", "over", "for"})  # "attacks Trump as weird / over tariffs"
 _POSSESSIVES = frozenset({"its", "their", "his", "her"})

@@ -14,10 +14,12 @@ from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "s"})
 _ENDING = frozenset({"rejection", "prevention"})
 _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "scale"))
+_HALT = frozenset(("cease", "stop", "halt", "end", "cessation"))  # not "full-scale"
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _ARTICLES = frozenset(("the", "a", "an"))
 _GOING_ON = frozenset(("ongoing", "continuing"))
 _MADE_TO = frozenset(("forced", "compelled", "obliged", "had"))  # "forced to retreat": done
+_SIDE_WORDS = frozenset(("rebel", "militant", "military", "army", "air", "drone", "missile"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
 # After a backward-looking "ends", these words show it has an object ("the truce that
 # ended the fighting", "the deal ends years of talks"): it does not reject what precedes.
@@ -48,8 +50,11 @@ class ScopeRules(ContextRules):
                     continue  # "concerns over Israel's Rafah offensive": one under way
                 if entry.effect in _ENDING and not hit[2].deescalation and self._opens(mod):
                     continue  # "End unlawful killings, UN tells Israel": a call, they go on
-                if "appeal" in entry.tags and not _CESSATION.isdisjoint(self.joined[a:b].split()):
+                between = self.joined[a:b].split()
+                if "appeal" in entry.tags and not _CESSATION.isdisjoint(between):
                     continue  # "urges Israel to cease its offensive": the offensive goes on
+                if entry.effect == "hypothetical" and not _HALT.isdisjoint(between):
+                    continue  # "might lead to a cessation of fighting": the fighting goes on
                 if ("appeal" in entry.tags or entry.effect == "prevention") and self._under_way(
                     hit
                 ):
@@ -107,12 +112,23 @@ class ScopeRules(ContextRules):
         return best
 
     def _under_way(self, hit: _Hit) -> bool:
-        """Is the act one going on: a state's own ("Russia's invasion") or "ongoing"?"""
+        """Is the act one going on: a state's own ("Russia's invasion"), "ongoing", or
+        acts a named side keeps doing ("to avoid Houthi rebel attacks", "Israeli
+        shelling"); not one of a kind ("to prevent a Chinese invasion")?"""
         before = self.words_before(hit[0], 1)
         if before and before[0] in _GOING_ON:
             return True
         owner = self.actor_before(hit)
-        return owner is not None and self._possessive(owner)
+        if owner is not None and self._possessive(owner):
+            return True
+        if not self.text(hit).endswith(("s", "ing")) or self.article_before(hit[0]):
+            return False
+        if owner is not None:
+            return True
+        side = self.joined.rfind(" ", 0, hit[0] - 1) + 1  # "Houthi rebel attacks"
+        return (
+            self.joined[side : hit[0] - 1] in _SIDE_WORDS and self.actor_ending_at(side) is not None
+        )
 
     def _country_only(self, mod: _Hit, hit: _Hit) -> bool:
         """Is a country all that stands between the modifier and the hit ("to Bangladesh
