@@ -209,7 +209,12 @@ class ContextRules(UnrestRules):
                 if (
                     (actor := self.fired_by(hit)) is not None
                     and not actor.note.startswith("leader")  # "Truss-Sunak clash": a debate
-                    and (self.text(hit) == "fire" or self._next_word(hit) not in _VERBAL_LINKS)
+                    and (
+                        self.text(hit) == "fire"
+                        or self._next_word(hit) not in _VERBAL_LINKS
+                        # "steps up assaults in key cities": a noun ends the phrase
+                        or ("bombardment" in tags and " " in self.text(hit))
+                    )
                     and " with " not in self.joined[hit[1] : hit[1] + 4 * _CHARS_PER_WORD]
                 ):  # "Tripoli clashes", "Israeli fire"; not "Russia clashes with the West"
                     # or "China pounds US with tariffs" (a weapon "with" is a pair)

@@ -264,14 +264,16 @@ class ItemText:
             self.words_before(hit[0], 4)
         ):  # "Would an attack on Iran be legal?" stays a question
             return False
-        title = self.title  # "As Israel strikes Iran, what happened to ...?"
-        if hit[0] < self.offset and title.startswith("As ") and 0 < hit[0] <= title.find(","):
-            return False
-        # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":
-        # a wh-question takes the act as given; "Will Israel strike Iran?" does not.
+        if ":" in text[hit[1] : match.start()]:
+            return False  # "Ukraine invasion: are the attacks war crimes?": a label
         begin = self.offset if hit[0] >= self.offset else 0
         for mark in _SENTENCE_END.finditer(text, begin, hit[0]):
             begin = mark.end()
+        lead = text[begin : hit[0]].lstrip(" \"'\u2018\u201c")
+        if lead.startswith("As ") and "," not in lead:
+            return False  # "As Russia's invasion continues, is it ...?": the clause is given
+        # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":
+        # a wh-question takes the act as given; "Will Israel strike Iran?" does not.
         return _WH_QUESTION.search(text, begin, hit[0]) is None
 
     def asked_note(self, hit: _Hit) -> str:

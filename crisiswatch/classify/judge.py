@@ -198,8 +198,18 @@ class ItemJudge(TitleFraming):
         reach a state's own act ("Major Russian strikes ... 380,000 consumers"), nor an
         aircraft shot down ("the downing of an Azerbaijan Airlines flight")."""
         if sport[2].name == "sport":
-            return True
+            # "stripped of sporting titles amid Russia's invasion of Ukraine": a state's
+            # invasion is no pitch invasion
+            return hit[2].name != "invasion" or not self._state_invasion(hit)
         return self.actor_before(hit) is None and "shot_down" not in hit[2].tags
+
+    def _state_invasion(self, hit: _Hit) -> bool:
+        """Is the invasion a country's ("Russia invaded", "the Ukraine invasion") or of
+        one ("the invasion of Ukraine")?"""
+        if self.actor_before(hit) is not None:
+            return True
+        after = self.actor_after(hit, 8)
+        return after is not None and self._words_to(hit, after).lower() in ("of", "of the")
 
     def scoped(
         self, hit: _Hit, value: int, note: str, asking: bool, only_threat: bool = False
