@@ -201,7 +201,12 @@ class ItemJudge(TitleFraming):
             # "stripped of sporting titles amid Russia's invasion of Ukraine": a state's
             # invasion is no pitch invasion
             return hit[2].name != "invasion" or not self._state_invasion(hit)
-        return self.actor_before(hit) is None and "shot_down" not in hit[2].tags
+        return (
+            self.actor_before(hit) is None
+            and "shot_down" not in hit[2].tags
+            # "postal workers begin strikes ... to demand higher pay": labour, not trade
+            and ("labour" not in hit[2].tags or self.near(hit, "labour_cue") is None)
+        )
 
     def _state_invasion(self, hit: _Hit) -> bool:
         """Is the invasion a country's ("Russia invaded", "the Ukraine invasion") or of
