@@ -196,7 +196,8 @@ class ItemJudge(TitleFraming):
     def _sport_covers(self, sport: _Hit, hit: _Hit) -> bool:
         """Does the sports or business cue speak for this word? A business cue does not
         reach a state's own act ("Major Russian strikes ... 380,000 consumers"), nor an
-        aircraft shot down ("the downing of an Azerbaijan Airlines flight")."""
+        aircraft shot down ("the downing of an Azerbaijan Airlines flight"), nor a strike
+        labour cues name; a sports cue does not reach a state's invasion."""
         if sport[2].name == "sport":
             # "stripped of sporting titles amid Russia's invasion of Ukraine": a state's
             # invasion is no pitch invasion
