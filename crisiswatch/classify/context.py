@@ -307,6 +307,12 @@ class ContextRules(UnrestRules):
             if count >= self.engine.casualty_major:
                 if self._cumulative(hit):
                     return level or 3, f"{count} killed over time: a running toll, not one attack"
+                if (
+                    "natural" in tags
+                    and self._violent_cue(hit) is None
+                    and not self.violence_near(hit)
+                ):  # "the country where 30 farmers die each day": no one kills them
+                    return 0, f"{count} deaths with no act, weapon or armed men: not conflict"
                 return 4, f"{count}+ killed: mass-casualty violence"
             if level == 0 and "natural" not in tags:
                 cue = self._violent_cue(hit)

@@ -122,3 +122,15 @@ def count_near(
         if abs(i - at) < best_distance:
             best, best_distance = value, abs(i - at)
     return best
+
+
+def place_count(words: list[str]) -> int:
+    """The number among the few words before a plural place ("in 12 regions", "at least
+    ten Ukrainian cities"); 0 if there is none, or if it is a year."""
+    for word in reversed(words):
+        if word.isdecimal():
+            value = int(word)
+            return 0 if len(word) == 4 and 1900 <= value <= 2100 else value
+        if word in _NUMBER_WORDS:
+            return _NUMBER_WORDS[word]
+    return 0

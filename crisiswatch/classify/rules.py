@@ -59,7 +59,7 @@ SOUGHT_TAGS = frozenset(
     | {"diplomats", "expellees", "conflict_word", "tractors", "past_war", "theft"}
     | {"assault", "slaying", "police_report", "private_person", "public_figure"}
     | {"nature_force", "stakes", "political", "coup", "named_war", "shot_down", "spread"}
-    | {"recording", "designating", "rampage"}
+    | {"recording", "designating", "rampage", "places", "many"}
 )
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
@@ -82,7 +82,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "force": frozenset(
         {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act", "court"}
         | {"past_war", "private_person", "animals", "nature_force", "named_war", "breaker"}
-        | {"spread"}
+        | {"spread", "places", "many"}
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),

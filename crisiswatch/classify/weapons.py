@@ -13,24 +13,32 @@ from __future__ import annotations
 import re
 
 from crisiswatch.classify.civil import _between
+from crisiswatch.classify.counts import place_count
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.namedactors import ActorRules
 from crisiswatch.models import Evidence
 
 _FORCE_CONTEXT = frozenset(
     {"exercise", "scale", "sustained", "territory", "nuclear_site", "named_war", "spread"}
+    | {"places"}
 )
 _BARE_DURATION = frozenset(("daily", "nightly"))  # count only in the act's own sentence
 # Acts counted in the plural: dozens of them are a campaign, not a single strike.
 _COUNTED_ACTS = frozenset(
     {"attacks", "strikes", "airstrikes", "air strikes", "raids", "drone strikes", "bombings"}
-    | {"attacks on", "strikes on", "airstrikes on", "air strikes on", "raids on"}
+    | {"aerial attacks", "missile strikes", "missile attacks", "drone attacks", "air raids"}
+    | {"rocket attacks", "attacks on", "strikes on", "airstrikes on", "air strikes on", "raids on"}
 )
 # Before "major" as a rank ("Army Major martyred"), not a scale ("a major attack").
 _RANK_LEAD = frozenset(("army", "retired", "police", "marine", "marines", "air", "navy"))
 # Acts named in the plural or as a process: "strikes", "attacks", "the shelling".
 _ONGOING_FORMS = frozenset(("fighting", "shelling", "bombardment", "bombardments"))
 _SALVO = re.compile(r"\d\d\d|hundreds|thousands")
+# Places an act is counted over ("missiles hit at least 10 Ukrainian cities", "strikes
+# on energy sites in 12 regions"): this many at once are a wide campaign.
+_PLACES = re.compile(r"\b(?:cities|towns|regions|provinces|oblasts|villages|districts)\b")
+_PLACES_MAJOR = 5
+_PLACE_CUES = frozenset(("places", "territory"))
 _LAUNCH_VERBS = frozenset(
     ("launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing")
 )
@@ -142,6 +150,11 @@ class WeaponRules(ActorRules):
                 level, note = 4, f"{self.text(cue)} {self.text(hit)}: large-scale attack"
             elif (place := self._across(hit)) is not None:
                 level, note = 4, f"{self.text(hit)} across {place.text}: a wide campaign"
+            elif (
+                not _PLACE_CUES.isdisjoint(tagged)
+                and (places := self._places_counted(hit)) is not None
+            ):
+                level, note = 4, f"{self.text(hit)} on {places}: a wide campaign"
             elif (salvo := self._salvo_beside(hit)) is not None:
                 count, weapon = salvo
                 level, note = 4, f"{self.text(hit)} with {count}+ {weapon}: a large attack"
@@ -183,6 +196,18 @@ class WeaponRules(ActorRules):
                 return None
             count = self._salvo_count(munition, hit[1])
             return None if count is None else (count, self.text(munition))
+        return None
+
+    def _places_counted(self, hit: _Hit) -> str | None:
+        """Many places an act reaches, counted a few words after it in its sentence."""
+        start = hit[1]
+        window = self.joined[start : start + 8 * _CHARS_PER_WORD]
+        for match in _PLACES.finditer(window):
+            if self.ends_between(start, start + match.start(), sentence=True):
+                return None
+            count = place_count(window[: match.start()].split()[-3:])
+            if count >= _PLACES_MAJOR:
+                return f"{count} {match.group()}"
         return None
 
     def _salvo_count(self, munition: _Hit, start: int) -> int | None:
