@@ -265,7 +265,11 @@ class ContextRules(UnrestRules):
                 # "French strikes disrupt nuclear reactor maintenance. ... the strike
                 # against the government's pension reforms"
                 return 1, f"a labour strike (the item tells of '{self.text(other)}')"
-        if "crowd" in tags and (cue := self.near(hit, "protest_cue")) is not None:
+        if (
+            "crowd" in tags
+            and (cue := self.near(hit, "protest_cue")) is not None
+            and self.near(hit, "armed_group") is None
+        ):  # not "flights cancelled as clashes between the military and militants intensify"
             return min(level, 2), f"crowd control at a protest ('{self.text(cue)}')"
         if ("casualty" in tags or "blast" in tags) and (cue := self.accident_cause(hit)):
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
