@@ -130,6 +130,7 @@ _CODE = (
     "weapons.py",
     "justice.py",
     "unrest.py",
+    "casualties.py",
     "scope.py",
     "quotes.py",
     "rules.py",

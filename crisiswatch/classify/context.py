@@ -6,7 +6,7 @@ readings (accidents, animals, policing, labour strikes, rallies) in `civil.py`, 
 named around a word (named wars, places taken, leaders judged) in `namedactors.py`,
 weapons and how far force reaches (tests, salvos, exercises, nuclear sites) in
 `weapons.py`, courts, arrests and allegations in `justice.py`, deaths at protests and strikes
-in `unrest.py`: its bases. The rules
+in `unrest.py`, casualty counts and the hurt in `casualties.py`: its bases. The rules
 are methods of `ContextRules`, which `judge.ItemJudge` extends: they read the item's
 hits and positions through the helpers of `itemtext.ItemText` (`near`, `text`, `add`,
 `ends_between`). The word lists they use are in `data/levels.toml`; the few
@@ -15,33 +15,13 @@ closed-class words they need are below.
 
 from __future__ import annotations
 
+from crisiswatch.classify.casualties import CasualtyRules
 from crisiswatch.classify.civil import _ARMED_OR_WEAPON
-from crisiswatch.classify.counts import INJURED, WEAPON_NOUNS
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _Hit
 from crisiswatch.classify.justice import _VOICES
 from crisiswatch.classify.story import _ARMED_SIDE, _at_work
-from crisiswatch.classify.unrest import UnrestRules
 
 _CRIME_CUES = frozenset(("crime_act", "private_person", "police_report"))
-
-_ACTIVE_KILL = frozenset({"kills", "kill"})
-# Words that make a casualty count a running total rather than one event's toll.
-_CUMULATIVE = (
-    " so far this year ",
-    " so far ",
-    " this year ",
-    " since january ",
-    " since the start ",
-    " in total ",
-    " to date ",
-    " over the past ",
-    " over the last ",
-    " in the past year ",
-    " since the beginning ",
-    " last year ",
-    " a year ",
-    " per month ",
-)
 
 # After "<country> clashes", these make it a verb of words ("Russia clashes with the West").
 _VERBAL_LINKS = frozenset(("with", "over", "on", "at", "in"))
@@ -50,13 +30,12 @@ _TROOPS = frozenset(
     ("troops", "soldiers", "forces", "marines", "paratroopers", "reinforcements", "brigade",
      "brigades", "battalion", "battalions", "units", "warships", "carrier", "carriers")
 )  # fmt: skip
-_NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
 
 # Armed forces or a weapon: what makes a "strike" in a walkout story more than a walkout.
 _ARMED = frozenset(("military_cue", "munition"))
 
 
-class ContextRules(UnrestRules):
+class ContextRules(CasualtyRules):
     """The context half of `ItemJudge`; it keeps no state of its own (the state it
     reads is that of `itemtext.ItemText`)."""
 
@@ -271,59 +250,8 @@ class ContextRules(UnrestRules):
             and self.near(hit, "armed_group") is None
         ):  # not "flights cancelled as clashes between the military and militants intensify"
             return min(level, 2), f"crowd control at a protest ('{self.text(cue)}')"
-        if ("casualty" in tags or "blast" in tags) and (cue := self.accident_cause(hit)):
-            self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
-            return 0, "deaths from a disaster or accident, not conflict"
-        if (
-            "injury" in tags
-            and "sustained" not in self.tagged  # "the toll of two years of bombardment"
-            and not self.violence_near(hit)
-            and self._violent_cue(hit) is None
-        ):
-            # "9-year-old injured at festival dies": no act, weapon, crowd or armed men
-            return 0, f"'{self.text(hit)}' with no act of force: an accident or illness"
-        if (
-            "injury" in tags
-            and (cue := self.near(hit, "protest_cue")) is not None
-            and "munition" not in self.tagged
-            and "armed_group" not in self.tagged
-            and not any(
-                "force" in o[2].tags and "casualty" not in o[2].tags for o in self.hits
-            )  # not "police fire rubber bullets at protesters; several were injured"
-        ):  # "hundreds of police injured in the most violent day of protests"
-            return 2, f"people hurt at a protest ('{self.text(cue)}'): clashes, no weapons"
-        if (
-            "injury" in tags
-            and (count := self._count(hit, before=6, after=4, not_before=_NOT_DEAD))
-            >= self.engine.injured_major
-        ):  # "pagers explode, wounding thousands": hurt on the scale of a massacre
-            return 4, f"{count}+ hurt: mass-casualty violence"
-        if "casualty" in tags and (cue := self._protest_cause(hit)) is not None:
-            # "doctors strike over the rape and murder of a colleague", "protests after a
-            # man is beaten to death": the killing is the grievance, the protest the news
-            return 1, f"'{self.text(hit)}' is what the '{self.text(cue)}' is held over"
-        if "counted" in tags:
-            after = 12 if "toll" in tags else 4
-            # "kills four": an active verb's count follows it ("dozens wounded" before it
-            # counts someone else).
-            before = 0 if self.text(hit) in _ACTIVE_KILL else 6
-            count = self._count(hit, before=before, after=after, not_before=_NOT_DEAD)
-            if count >= self.engine.casualty_major:
-                if self._cumulative(hit):
-                    return level or 3, f"{count} killed over time: a running toll, not one attack"
-                if (
-                    "natural" in tags
-                    and self._violent_cue(hit) is None
-                    and not self.violence_near(hit)
-                ):  # "the country where 30 farmers die each day": no one kills them
-                    return 0, f"{count} deaths with no act, weapon or armed men: not conflict"
-                return 4, f"{count}+ killed: mass-casualty violence"
-            if level == 0 and "natural" not in tags:
-                cue = self._violent_cue(hit)
-                if cue is not None:
-                    return 3, f"deaths with '{self.text(cue)}': deadly violence"
-            if level == 0 and (cue := self._died_at_protest(hit)) is not None:
-                return 3, f"deaths at a protest ('{self.text(cue)}'): a deadly crackdown"
+        if (by_casualties := self.casualty_level(hit, level)) is not None:
+            return by_casualties
         if (
             "arguable" in tags
             and (cue := self.near(hit, "argument", 2, before=False)) is not None
@@ -373,12 +301,3 @@ class ContextRules(UnrestRules):
         if "blast" in tags and (site := self.near(hit, "nuclear_site")) is not None:
             return 5, f"explosion on or at a nuclear site ('{self.text(site)}')"
         return level, note
-
-    def _cumulative(self, hit: _Hit) -> bool:
-        """A toll summed over time ("have killed 30 so far this year", "40 since January")."""
-        sep = self.offset - 2  # the title/summary separator: a toll stays in its field
-        lo, hi = (0, sep) if hit[0] < sep else (sep + 1, len(self.joined))
-        window = self.joined[
-            max(lo, hit[0] - 6 * _CHARS_PER_WORD) : min(hi, hit[1] + 8 * _CHARS_PER_WORD)
-        ]
-        return any(marker in window for marker in _CUMULATIVE)

@@ -29,6 +29,7 @@ SOURCES = (
     "weapons.py",
     "justice.py",
     "unrest.py",
+    "casualties.py",
     "context.py",
     "scope.py",
     "framing.py",
