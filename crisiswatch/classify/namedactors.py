@@ -260,6 +260,11 @@ class ActorRules(CivilRules):
             return False
         return not word[:1].isupper() or word in _PLACE_TAILS
 
+    def _city_fallen(self, hit: _Hit) -> bool:
+        """Is a city or region named as what fell ("Kabul falls to the Taliban")?"""
+        actor = self.actor_before(hit)
+        return actor is not None and actor.note.startswith(("place in", "capital"))
+
     def _city_taken(self, hit: _Hit) -> bool:
         """Is a city or region named as what was seized ("M23 rebels seize Goma")?"""
         actor = self.actor_after(hit, 12)

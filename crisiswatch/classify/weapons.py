@@ -166,7 +166,9 @@ class WeaponRules(ActorRules):
                 word = self.text(hit)
                 level, note = 4, f"'{word}' in the '{self.text(war)}' the item names: a campaign"
             elif "capture" in hit[2].tags and (
-                self.near(hit, "territory", 5) is not None or self._city_taken(hit)
+                self.near(hit, "territory", 5) is not None
+                or self._city_taken(hit)
+                or ("fall" in hit[2].tags and self._city_fallen(hit))
             ):
                 level, note = 4, "a town or city taken: ground offensive"
         if (site := self.near(hit, "nuclear_site")) is not None and (
