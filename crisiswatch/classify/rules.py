@@ -82,7 +82,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "force": frozenset(
         {"exercise", "scale", "sustained", "territory", "nuclear_site", "crime_act", "court"}
         | {"past_war", "private_person", "animals", "nature_force", "named_war", "breaker"}
-        | {"spread", "places", "many"}
+        | {"spread", "places", "many", "police_report"}
     ),
     "nuclear": frozenset({"assessment"}),
     "capability": frozenset({"test"}),
