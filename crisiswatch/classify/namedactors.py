@@ -256,20 +256,20 @@ class ActorRules(CivilRules):
         word = self._word_after(actor)
         if actor.note.startswith(("name of", "people or adjective of")):
             return word.lower() in _SETTLEMENTS  # "rebels take key Myanmar city"
-        if not actor.note.startswith(("place in", "capital")):
+        if not _is_place(actor):
             return False
         return not word[:1].isupper() or word in _PLACE_TAILS
 
     def _city_fallen(self, hit: _Hit) -> bool:
         """Is a city or region named as what fell ("Kabul falls to the Taliban")?"""
-        actor = self.actor_before(hit)
-        return actor is not None and actor.note.startswith(("place in", "capital"))
+        return _is_place(self.actor_before(hit))
 
     def _city_taken(self, hit: _Hit) -> bool:
         """Is a city or region named as what was seized ("M23 rebels seize Goma")?"""
         actor = self.actor_after(hit, 12)
-        return (
-            actor is not None
-            and actor.note.startswith(("place in", "capital"))
-            and self._place_follows(hit, actor)
-        )
+        return actor is not None and _is_place(actor) and self._place_follows(hit, actor)
+
+
+def _is_place(actor: Evidence | None) -> bool:
+    """Is the actor a city or region of its country (or its capital), not the country?"""
+    return actor is not None and actor.note.startswith(("place in", "capital"))
