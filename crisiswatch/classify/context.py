@@ -284,6 +284,13 @@ class ContextRules(CasualtyRules):
         if "capture" in tags and (cue := self.near(hit, "crime", 8)) is not None:
             # "police seize 8 tonnes of cocaine": law enforcement, not force
             return 0, f"'{self.text(hit)}' of contraband ('{self.text(cue)}'): law enforcement"
+        if (
+            "capture" in tags
+            and (cue := self.near(hit, "theft", 8)) is not None
+            and not self._armed_near(hit)
+            and self.actor_before(hit) is None  # "Ukraine seizes ship carrying stolen grain"
+        ):  # "12 stolen vehicles found and £90,000 seized": the proceeds of a theft
+            return 0, f"'{self.text(hit)}' in a theft ('{self.text(cue)}'): law enforcement"
         if "cyberable" in tags and (cue := self.near(hit, "cyber", 4)) is not None:
             return 2, f"{self.text(hit)} on computers ('{self.text(cue)}'): a cyberattack"
         if "force" in tags and level >= 3:
