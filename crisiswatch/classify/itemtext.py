@@ -37,6 +37,12 @@ _JUDGED = re.compile(r"(?i)\b(?:justif\w*|(?:un)?lawful|(?:il)?legal|self-defen[
 _SOME = frozenset(("a", "an", "any"))  # an act of no one in particular: a scenario
 _WH_QUESTION = re.compile(r"(?i)\b(?:what|who|why|how|where|which|whose)\b")
 _DASHES = frozenset("-\u2013\u2014")
+_SPACED_DASH = re.compile(r" [-\u2013\u2014] ")
+# A sentence that opens as a question ("Will Iran strike back - and when?").
+_ASKING = re.compile(
+    r"(?i)(?:will|would|could|can|should|is|are|was|were|does|do|did|has|have|what|who|why|how"
+    r"|where|which|whose|when)\b"
+)
 _SOFT_MARKS = frozenset(".,-\u2013\u2014")  # these end a clause only in some contexts
 _CANCELS_ACT = frozenset({"negation", "prevention"})
 _ABBREVIATIONS = frozenset(
@@ -270,6 +276,8 @@ class ItemText:
         for mark in _SENTENCE_END.finditer(text, begin, hit[0]):
             begin = mark.end()
         lead = text[begin : hit[0]].lstrip(" \"'\u2018\u201c")
+        if _SPACED_DASH.search(text, hit[1], match.start()) and not _ASKING.match(lead):
+            return False  # "Iran has struck US bases - what forces does it have?": told, then asked
         if lead.startswith("As ") and "," not in lead:
             return False  # "As Russia's invasion continues, is it ...?": the clause is given
         # "What sanctions has the EU imposed?", "Who are the rebels fighting in Congo?":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from crisiswatch.classify.itemtext import _CHARS_PER_WORD, ItemText, _Hit
+from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _SENTENCE_MARKS, ItemText, _Hit
 from crisiswatch.classify.scanner import SEP
 
 # A year right before an act dates it ("the 1994 genocide"); these words before the
@@ -48,6 +48,10 @@ _OBJECT_WORDS = frozenset(
 _KILLING = frozenset(("slaying", "crime_act", "atrocity"))  # a killing, in any words
 _PLURAL_ENDS = ("s", "men", "children", "people")
 _AGO_REACH = 8  # words between an act and the "years ago" that dates it
+# A sentence that opens with how long ago it was ("A year ago, ..."): up to this many
+# words to the act it dates.
+_AGO_OPENING = re.compile(r" (?:(?:a|one|two|three|four|five|ten|many|\d+) (?:years|year)|decades) ago ")
+_OPENING_REACH = 24
 # Three or more dead make a killing news of violence, not a police case; so do these.
 _MANY_DEAD = 3
 _MANY_WORDS = frozenset(("several", "multiple"))
@@ -103,7 +107,10 @@ class StoryRules(ItemText):
         return False
 
     def _long_ago(self, hit: _Hit) -> bool:
-        """An act told with "decades ago" after it: "the invasion of the island decades ago"."""
+        """An act told with "decades ago" after it ("the invasion of the island decades
+        ago"), or in a sentence that opens with it ("A year ago, six were massacred")."""
+        if self._sentence_dated(hit):
+            return True
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
         reach = min(end, hit[1] + _AGO_REACH * _CHARS_PER_WORD)
         match = _AGO.search(self.joined, hit[1] - 1, reach)
@@ -112,6 +119,21 @@ class StoryRules(ItemText):
         if len(self.joined[hit[1] : match.start()].split()) > _AGO_REACH:
             return False  # "attack that killed three ... in a war started five years ago"
         return not self.ends_between(hit[1], match.start())
+
+    def _sentence_dated(self, hit: _Hit) -> bool:
+        """Does the act's sentence open with "A year ago," or "Decades ago,"?"""
+        start = self.offset if hit[0] >= self.offset else 0
+        reach = max(start - 1, hit[0] - _OPENING_REACH * _CHARS_PER_WORD)
+        match = _AGO_OPENING.search(self.joined, reach, hit[0])
+        if match is None:
+            return False
+        text = self.raw()
+        opening = text[start : match.start() + 1].rstrip()
+        return (
+            text[match.end() - 1] == ","
+            and (not opening or opening[-1] in _SENTENCE_MARKS or opening.endswith(_MARK))
+            and not self.ends_between(match.end(), hit[0], sentence=True)
+        )
 
     def _dated_after(self, hit: _Hit) -> bool:
         """An act in a relative clause with its year after it: "an explosion which killed
