@@ -42,7 +42,12 @@ class CasualtyRules(UnrestRules):
     def casualty_level(self, hit: _Hit, level: int) -> tuple[int | None, str] | None:
         """The level a death or injury word sets, or None to let the later rules decide."""
         tags = hit[2].tags
-        if ("casualty" in tags or "blast" in tags) and (cue := self.accident_cause(hit)):
+        if (
+            ("casualty" in tags or "blast" in tags)
+            and (cue := self.accident_cause(hit))
+            # a disaster told far from deaths "in unrest" does not explain them
+            and self._died_at_protest(hit) is None
+        ):
             self.add(cue, "modifier", "disaster", "deaths from a disaster or accident")
             return 0, "deaths from a disaster or accident, not conflict"
         if (

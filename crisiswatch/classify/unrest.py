@@ -16,6 +16,9 @@ from crisiswatch.classify.story import _POLICE, _at_work
 _GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"
 _GRIEVANCE_ENDS = frozenset(("at", "over", "against", "after"))  # "a strike in protest at"
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
+# Words within which a disaster explains deaths that a protest is also named with: past
+# them ("two killed in unrest over a law ... hit hardest by coronavirus") the protest does.
+_CAUSE_REACH = 12
 
 
 class UnrestRules(JusticeRules):
@@ -84,14 +87,16 @@ class UnrestRules(JusticeRules):
         return None
 
     def _died_at_protest(self, hit: _Hit) -> _Hit | None:
-        """People who "died in protests" or "during demonstrations": a protest right after
-        the death, in a preposition's reach, with no disaster or illness in the item."""
-        if "disaster" in self.tagged:
+        """People who "died in protests" or "killed in unrest": a protest right after the
+        death, in a preposition's reach, with no disaster or illness in its sentence."""
+        if "disaster" in self.tagged and self.near(hit, "disaster", _CAUSE_REACH) is not None:
             return None
         cue = self.near(hit, "protest_cue", 4, before=False)
         if cue is None or "crowd" in cue[2].tags:
             return None
         lead = self.joined[hit[1] : cue[0]].split()
+        if not lead:  # the death phrase holds the preposition: "killed in" unrest
+            lead = self.text(hit).split()[-1:]
         return cue if lead and lead[0] in _DURING else None
 
     def _armed_cue(self, hit: _Hit) -> _Hit | None:
