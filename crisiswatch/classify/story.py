@@ -50,7 +50,7 @@ _PLURAL_ENDS = ("s", "men", "children", "people")
 _AGO_REACH = 8  # words between an act and the "years ago" that dates it
 # A sentence that opens with how long ago it was ("A year ago, ..."): up to this many
 # words to the act it dates.
-_AGO_OPENING = re.compile(r" (?:(?:a|one|two|three|four|five|ten|many|\d+) (?:years|year)|decades) ago ")
+_AGO_OPENING = re.compile(r" (?:(?:a|one|two|three|four|five|ten|many|\d+) years?|decades) ago ")
 _OPENING_REACH = 24
 # Three or more dead make a killing news of violence, not a police case; so do these.
 _MANY_DEAD = 3

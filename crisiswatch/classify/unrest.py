@@ -88,8 +88,8 @@ class UnrestRules(JusticeRules):
 
     def _died_at_protest(self, hit: _Hit) -> _Hit | None:
         """People who "died in protests" or "killed in unrest": a protest right after the
-        death, in a preposition's reach, with no disaster or illness in its sentence."""
-        if "disaster" in self.tagged and self.near(hit, "disaster", _CAUSE_REACH) is not None:
+        death, in a preposition's reach, with no disaster or illness within _CAUSE_REACH."""
+        if self.near(hit, "disaster", _CAUSE_REACH) is not None:
             return None
         cue = self.near(hit, "protest_cue", 4, before=False)
         if cue is None or "crowd" in cue[2].tags:
