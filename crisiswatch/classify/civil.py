@@ -13,6 +13,10 @@ import re
 
 from crisiswatch.classify.itemtext import _Hit
 from crisiswatch.classify.story import _POLICE, StoryRules
+
+# Law-enforcement bodies and their units, right before an act they do ("FBI agents seize").
+_LAW_AGENCIES = frozenset(("fbi", "swat", "agents", "deputies", "troopers", "customs", "police"))
+_UNITS = frozenset(("team", "teams", "unit", "units", "squad", "squads"))
 from crisiswatch.models import Evidence
 
 # People between an animal and a killing word: they, not the animal, may be the dead.
@@ -351,9 +355,12 @@ class CivilRules(StoryRules):
         return found
 
     def _by_police(self, hit: _Hit) -> bool:
-        """Police right before the act, or "by" the police at most two words after it."""
-        before = self.words_before(hit[0], 1)
-        if before and before[0] in _POLICE:
+        """Police right before the act ("FBI swat team seizes"), or "by" the police at most
+        two words after it."""
+        before = self.words_before(hit[0], 3)
+        if before and (before[-1] in _POLICE or before[-1] in _LAW_AGENCIES):
+            return True
+        if len(before) > 1 and before[-1] in _UNITS and not _LAW_AGENCIES.isdisjoint(before[:-1]):
             return True
         after = self.words_after(hit[1], 4)
         return bool(after) and after[0] == "by" and not _POLICE.isdisjoint(after[1:])
