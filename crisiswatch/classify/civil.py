@@ -13,12 +13,11 @@ import re
 
 from crisiswatch.classify.itemtext import _Hit
 from crisiswatch.classify.story import _POLICE, StoryRules
+from crisiswatch.models import Evidence
 
 # Law-enforcement bodies and their units, right before an act they do ("FBI agents seize").
 _LAW_AGENCIES = frozenset(("fbi", "swat", "agents", "deputies", "troopers", "customs", "police"))
 _UNITS = frozenset(("team", "teams", "unit", "units", "squad", "squads"))
-from crisiswatch.models import Evidence
-
 # People between an animal and a killing word: they, not the animal, may be the dead.
 _NOT_ANIMALS = frozenset(
     ("people", "man", "men", "woman", "women", "child", "children", "boy", "girl", "person",
