@@ -88,7 +88,9 @@ class ItemJudge(TitleFraming):
                 sport is not None
                 and ("soft" in tags or ("games" in tags and sport[2].name == "sport"))
                 and self._sport_covers(sport, hit)
-            ):  # "Nepo lambasted after loss": words about a game, not between states
+                and not ("games" in tags and self._leader_speaks(hit))
+            ):  # "Nepo lambasted after loss": words about a game, not between states;
+                # "Sturgeon criticises players": a leader's words are politics
                 add(sport, "modifier", "sport", sport[2].note + ": not military")
                 continue
             if not entry.always and entry.needs.isdisjoint(present):
@@ -208,6 +210,12 @@ class ItemJudge(TitleFraming):
             # "postal workers begin strikes ... to demand higher pay": labour, not trade
             and ("labour" not in hit[2].tags or self.near(hit, "labour_cue") is None)
         )
+
+    def _leader_speaks(self, hit: _Hit) -> bool:
+        """Is a leader or office holder the one right before the word ("Sturgeon
+        criticises Aberdeen players")? A team's country is not ("England criticised")."""
+        doer = self.actor_before(hit)
+        return doer is not None and doer.note.startswith("leader")
 
     def _state_invasion(self, hit: _Hit) -> bool:
         """Is the invasion a country's ("Russia invaded", "the Ukraine invasion") or of
