@@ -14,6 +14,7 @@ from crisiswatch.classify.framing import _FORECASTS, _TRAILING, TitleFraming
 from crisiswatch.classify.itemtext import _CANCELS_ACT, _Hit
 from crisiswatch.classify.namedactors import ONGOING_WAR
 from crisiswatch.classify.scope import _ENDING
+from crisiswatch.classify.story import _LONG_AFTER
 from crisiswatch.models import Evidence
 
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
@@ -41,8 +42,13 @@ class ItemJudge(TitleFraming):
         asking = "?" in self.title or "?" in self.summary
         present = self.tagged
         sport = self._sport() if "sport" in present else None
-        # history or fiction possible: a year, a story, or "decades ago" somewhere
-        storied = "fiction" in present or "dated" in present or " ago " in self.joined
+        # history or fiction possible: a year, a story, "decades ago" or "a century after"
+        storied = (
+            "fiction" in present
+            or "dated" in present
+            or " ago " in self.joined
+            or _LONG_AFTER.search(self.joined) is not None
+        )
         level, deescalation, weak, counted = 0, False, [], False
         figures: list[_Hit] = []
         title_peace = False  # a de-escalation that stands, in the title

@@ -52,6 +52,8 @@ _AGO_REACH = 8  # words between an act and the "years ago" that dates it
 # words to the act it dates.
 _AGO_OPENING = re.compile(r" (?:(?:a|one|two|three|four|five|ten|many|\d+) years?|decades) ago ")
 _OPENING_REACH = 24
+# Long enough after an act to make it history ("a century after ... were killed").
+_LONG_AFTER = re.compile(r" (?:a century|centuries|decades|a half century|half a century) after ")
 # Three or more dead make a killing news of violence, not a police case; so do these.
 _MANY_DEAD = 3
 _MANY_WORDS = frozenset(("several", "multiple"))
@@ -110,6 +112,11 @@ class StoryRules(ItemText):
         """An act told with "decades ago" after it ("the invasion of the island decades
         ago"), or in a sentence that opens with it ("A year ago, six were massacred")."""
         if self._sentence_dated(hit):
+            return True
+        lead = self.joined[max(0, hit[0] - _AGO_REACH * _CHARS_PER_WORD) : hit[0]]
+        if (match := _LONG_AFTER.search(lead)) is not None and not self.ends_between(
+            hit[0] - len(lead) + match.end(), hit[0]
+        ):  # "nearly a century after hundreds were killed": the killing is history
             return True
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
         reach = min(end, hit[1] + _AGO_REACH * _CHARS_PER_WORD)

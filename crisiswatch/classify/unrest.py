@@ -19,6 +19,8 @@ _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "duri
 # Words within which a disaster explains deaths that a protest is also named with: past
 # them ("two killed in unrest over a law ... hit hardest by coronavirus") the protest does.
 _CAUSE_REACH = 12
+_ONE_PROTESTER = frozenset(("protester", "protestor", "demonstrator", "activist"))
+_VICTIM_PRONOUNS = frozenset(("he", "she", "who"))
 
 
 class UnrestRules(JusticeRules):
@@ -74,9 +76,10 @@ class UnrestRules(JusticeRules):
             for o in self.hits
         ):  # "protests after an airstrike kills five": the strike is the news
             return None
-        for other in self.hits:  # "strike over", "protests after", "walkout over"
-            if other[1] > hit[0]:
-                break
+        before = [other for other in self.hits if other[1] <= hit[0]]
+        if any(self._protester_died(other, hit) for other in before):
+            return None  # "tribute to protester Anthony Unuode after he was killed"
+        for other in before:  # "strike over", "protests after", "walkout over"
             if (
                 self.civil_action(other)
                 and self.gap(other[1], hit[0]) <= 8
@@ -85,6 +88,14 @@ class UnrestRules(JusticeRules):
             ):
                 return other
         return None
+
+    def _protester_died(self, cue: _Hit, death: _Hit) -> bool:
+        """Is the death the protester's own: one protester named, then "he", "she" or
+        "who" before the death word ("protester X after he was killed")?"""
+        if self.text(cue) not in _ONE_PROTESTER:
+            return False
+        between = self.joined[cue[1] : death[0]].split()
+        return len(between) <= 8 and not _VICTIM_PRONOUNS.isdisjoint(between)
 
     def _died_at_protest(self, hit: _Hit) -> _Hit | None:
         """People who "died in protests" or "killed in unrest": a protest right after the
