@@ -110,12 +110,13 @@ class StoryRules(ItemText):
 
     def _long_ago(self, hit: _Hit) -> bool:
         """An act told with "decades ago" after it ("the invasion of the island decades
-        ago"), or in a sentence that opens with it ("A year ago, six were massacred")."""
+        ago"), in a sentence that opens with it ("A year ago, six were massacred"), or
+        long before the news ("nearly a century after hundreds were killed")."""
         if self._sentence_dated(hit):
             return True
-        lead = self.joined[max(0, hit[0] - _AGO_REACH * _CHARS_PER_WORD) : hit[0]]
-        if (match := _LONG_AFTER.search(lead)) is not None and not self.ends_between(
-            hit[0] - len(lead) + match.end(), hit[0]
+        reach = max(0, hit[0] - _AGO_REACH * _CHARS_PER_WORD)
+        if (after := _LONG_AFTER.search(self.joined, reach, hit[0])) is not None and not (
+            self.ends_between(after.end(), hit[0])
         ):  # "nearly a century after hundreds were killed": the killing is history
             return True
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
