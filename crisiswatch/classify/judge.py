@@ -47,7 +47,7 @@ class ItemJudge(TitleFraming):
             "fiction" in present
             or "dated" in present
             or " ago " in self.joined
-            or _LONG_AFTER.search(self.joined) is not None
+            or (" after " in self.joined and _LONG_AFTER.search(self.joined) is not None)
         )
         level, deescalation, weak, counted = 0, False, [], False
         figures: list[_Hit] = []
