@@ -42,11 +42,14 @@ class ItemJudge(TitleFraming):
         asking = "?" in self.title or "?" in self.summary
         present = self.tagged
         sport = self._sport() if "sport" in present else None
-        # history or fiction possible: a year, a story, "decades ago" or "a century after"
+        # history or fiction possible: a year, a story, "decades ago", "one year on" or
+        # "a century after"
         storied = (
             "fiction" in present
             or "dated" in present
             or " ago " in self.joined
+            or " year on " in self.joined
+            or " years on " in self.joined
             or (" after " in self.joined and _LONG_AFTER.search(self.joined) is not None)
         )
         level, deescalation, weak, counted = 0, False, [], False

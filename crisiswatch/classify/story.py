@@ -30,7 +30,8 @@ _DEFINITE_LEAD = frozenset(("the", "s"))  # "the killing", "the teenager's killi
 _PAST_PASSIVE = frozenset(("was", "were"))  # "she was killed in 2012"
 _AGO = re.compile(
     r" (?:(?:decades|years|centuries|a century|a decade|a year) ago"
-    r"|last (?:year|fall|autumn|spring|summer|winter)) "
+    r"|last (?:year|fall|autumn|spring|summer|winter)"
+    r"|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+) years? on) "
 )
 _IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
 _POLICE = frozenset(
