@@ -44,6 +44,7 @@ _LAUNCH_VERBS = frozenset(
 )
 _TESTED = frozenset(("missile", "missiles", "icbm", "icbms"))  # weapons a state tests
 _WEIGHT = "pound"  # "2,000-pound bombs": a weight, not a count
+_PERSON_KILLED = frozenset(("slaying", "motive"))  # a killing or an assassination of someone
 
 
 class WeaponRules(ActorRules):
@@ -171,8 +172,12 @@ class WeaponRules(ActorRules):
                 or ("fall" in hit[2].tags and self._city_fallen(hit))
             ):
                 level, note = 4, "a town or city taken: ground offensive"
-        if (site := self.near(hit, "nuclear_site")) is not None and (
-            self.near(hit, "labour_cue") is None  # "strikes disrupt reactor maintenance"
+        if (
+            (site := self.near(hit, "nuclear_site")) is not None
+            and self.near(hit, "labour_cue") is None  # "strikes disrupt reactor maintenance"
+            # the killing of a person is no attack on the site ("assassination of the head
+            # of the nuclear weapons programme"); other force words in the item still are
+            and _PERSON_KILLED.isdisjoint(hit[2].tags)
         ):
             return 5, f"force on or at a nuclear site ('{self.text(site)}')"
         return level, note
