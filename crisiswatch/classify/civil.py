@@ -18,6 +18,12 @@ from crisiswatch.models import Evidence
 # Law-enforcement bodies and their units, right before an act they do ("FBI agents seize").
 _LAW_AGENCIES = frozenset(("fbi", "swat", "agents", "deputies", "troopers", "customs", "police"))
 _UNITS = frozenset(("team", "teams", "unit", "units", "squad", "squads"))
+# Words of a count between a killing and what was killed ("at least six", "more than 200").
+_COUNT_WORDS = frozenset(
+    ("at", "least", "more", "than", "some", "about", "around", "nearly", "almost", "over", "up",
+     "to", "of", "a", "the", "dozens", "hundreds", "thousands", "two", "three", "four", "five",
+     "six", "seven", "eight", "nine", "ten", "dozen", "hundred", "thousand", "million")
+)  # fmt: skip
 # People between an animal and a killing word: they, not the animal, may be the dead.
 _NOT_ANIMALS = frozenset(
     ("people", "man", "men", "woman", "women", "child", "children", "boy", "girl", "person",
@@ -292,6 +298,7 @@ class CivilRules(StoryRules):
         if "casualty" in tags and (
             (cue := self.near(hit, "animals", 2)) is not None
             or (cue := self._animal_subject(hit)) is not None
+            or (cue := self._animals_counted(hit)) is not None
         ):
             return 0, f"'{self.text(hit)}' {self.text(cue)}: animals, not people"
         if "force" in tags and (cue := self._at_animal(hit)) is not None:
@@ -352,6 +359,21 @@ class CivilRules(StoryRules):
             elif "military_cue" in tags or "munition" in tags:
                 return None
         return found
+
+    def _animals_counted(self, hit: _Hit) -> _Hit | None:
+        """Animals right after a killing word with only a count between ("killed at least
+        six elephants", "died, more than 200 cattle"): the dead are the animals."""
+        cue = self.near(hit, "animals", 6, before=False)
+        if cue is None:
+            return None
+        between = self.joined[hit[1] : cue[0]].split()
+        if not all(w in _COUNT_WORDS or w.isdecimal() for w in between):
+            return None
+        after = self.words_after(cue[1], 3)
+        if any(w in _NOT_ANIMALS or w.endswith(("ers", "men")) for w in after):
+            # "killed 30 cattle herders", "40 cattle and two herders": people die too
+            return None
+        return cue
 
     def _by_police(self, hit: _Hit) -> bool:
         """Police right before the act ("FBI swat team seizes"), or "by" the police at most
