@@ -14,7 +14,7 @@ from crisiswatch.classify.framing import _FORECASTS, _TRAILING, TitleFraming
 from crisiswatch.classify.itemtext import _CANCELS_ACT, _Hit
 from crisiswatch.classify.namedactors import ONGOING_WAR
 from crisiswatch.classify.scope import _ENDING
-from crisiswatch.classify.story import _LONG_AFTER
+from crisiswatch.classify.story import _LONG_AFTER, _POLITICAL_ACTORS
 from crisiswatch.models import Evidence
 
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")
@@ -221,10 +221,11 @@ class ItemJudge(TitleFraming):
         )
 
     def _leader_speaks(self, hit: _Hit) -> bool:
-        """Is a leader or office holder the one right before the word ("Sturgeon
-        criticises Aberdeen players")? A team's country is not ("England criticised")."""
+        """Is a leader, office holder or state body the one right before the word
+        ("Sturgeon criticises Aberdeen players")? A team's country is not ("England
+        criticised")."""
         doer = self.actor_before(hit)
-        return doer is not None and doer.note.startswith("leader")
+        return doer is not None and doer.note.startswith(_POLITICAL_ACTORS)
 
     def _state_invasion(self, hit: _Hit) -> bool:
         """Is the invasion a country's ("Russia invaded", "the Ukraine invasion") or of

@@ -28,10 +28,12 @@ _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 _MARK = SEP.strip()  # the separator as a word of the joined text
 _DEFINITE_LEAD = frozenset(("the", "s"))  # "the killing", "the teenager's killing"
 _PAST_PASSIVE = frozenset(("was", "were"))  # "she was killed in 2012"
+# A count of years in words or digits ("a year", "two years", "10 years").
+_YEARS_COUNTED = r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+) years?"
 _AGO = re.compile(
     r" (?:(?:decades|years|centuries|a century|a decade|a year) ago"
     r"|last (?:year|fall|autumn|spring|summer|winter)"
-    r"|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+) years? on) "
+    rf"|{_YEARS_COUNTED} on) "
 )
 _IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
 _POLICE = frozenset(
@@ -51,7 +53,7 @@ _PLURAL_ENDS = ("s", "men", "children", "people")
 _AGO_REACH = 8  # words between an act and the "years ago" that dates it
 # A sentence that opens with how long ago it was ("A year ago, ..."): up to this many
 # words to the act it dates.
-_AGO_OPENING = re.compile(r" (?:(?:a|one|two|three|four|five|ten|many|\d+) years?|decades) ago ")
+_AGO_OPENING = re.compile(rf" (?:{_YEARS_COUNTED}|many years|decades) ago ")
 _OPENING_REACH = 24
 # Long enough after an act to make it history ("a century after ... were killed").
 _LONG_AFTER = re.compile(r" (?:a century|centuries|decades|a half century|half a century) after ")
