@@ -136,6 +136,7 @@ _CODE = (
     "rules.py",
     "counts.py",
     "evidence.py",
+    "datafile.py",
     "scanner.py",
     "phrases.py",
     "actors.py",

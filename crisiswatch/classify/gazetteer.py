@@ -19,12 +19,12 @@ item costs a single pass over its text whatever the size of the gazetteer;
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from crisiswatch.classify.datafile import DataFileError, read_toml, reading
 from crisiswatch.classify.phrases import PhraseTable
 from crisiswatch.classify.scanner import ACTOR, CASE_ANY, CASE_INITIAL, CASE_UPPER, CUE, IGNORE
 
@@ -144,7 +144,7 @@ class _Words:
     alias_heads: frozenset[str]
 
 
-class GazetteerError(ValueError):
+class GazetteerError(DataFileError):
     """The gazetteer data contradicts itself; raised at load, never per item."""
 
 
@@ -245,7 +245,8 @@ class _Builder:
                 self._add(alias, _ACTOR, (code,), note, f"user alias for {code}", override=True)
         self._rules()
         if self.errors:
-            raise GazetteerError("gazetteer errors:\n  " + "\n  ".join(self.errors))
+            more = f" (and {len(self.errors) - 3} more)" if len(self.errors) > 3 else ""
+            raise GazetteerError(f"{GAZETTEER}: " + "; ".join(self.errors[:3]) + more)
         words = self.data.get("words", {})
         common = frozenset(w.lower() for w in words.get("common", []))
         return self.entries, _Words(
@@ -315,8 +316,7 @@ class _Builder:
 
 @cache
 def _load() -> dict[str, Any]:
-    with GAZETTEER.open("rb") as handle:
-        return tomllib.load(handle)
+    return read_toml(GAZETTEER)
 
 
 _COUNTRY_TABLE = re.compile(rb"^\[countries\.([A-Z]{3})\][ \t]*$", re.MULTILINE)
@@ -336,7 +336,8 @@ def known_codes() -> frozenset[str]:
 @cache
 def country_names() -> dict[str, str]:
     """ISO3 -> the short English name the gazetteer gives it ("Iran", "Russia")."""
-    return {code: table["name"] for code, table in _load()["countries"].items()}
+    with reading(GAZETTEER):
+        return {code: table["name"] for code, table in _load()["countries"].items()}
 
 
 @cache
@@ -347,7 +348,8 @@ def default_gazetteer() -> tuple[PhraseTable[Any], tuple[ActorEntry, ...], _Word
 def compile_gazetteer(
     extra_aliases: dict[str, list[str]],
 ) -> tuple[PhraseTable[Any], tuple[ActorEntry, ...], _Words]:
-    entries, words = _Builder(_load()).build(extra_aliases)
+    with reading(GAZETTEER):
+        entries, words = _Builder(_load()).build(extra_aliases)
     table = tuple(entries.values())
     # The scanner's value layout: (size, level entry, actor index, actor entry).
     phrases = PhraseTable(

@@ -24,8 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from crisiswatch.classify.counts import count_near
+from crisiswatch.classify.datafile import reading
 from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.classify.judge import ItemJudge
 from crisiswatch.classify.phrases import PhraseTable
@@ -71,13 +73,17 @@ class LevelEngine:
 
     def __init__(self, rules: Rules | None = None) -> None:
         self.rules = rules or load_rules()
-        settings = self.rules.settings
+        self._phrases = self.rules.phrases
+        with reading(RULES_FILE, "[settings]: "):
+            self._read_settings(self.rules.settings)
+
+    def _read_settings(self, settings: dict[str, Any]) -> None:
+        """Thresholds and the title-framing lists, compiled once."""
         self.casualty_major = int(settings.get("casualty_major", 24))
         self.salvo_major = int(settings.get("salvo_major", 100))
         self.injured_major = int(settings.get("injured_major", 1000))
         self.pair_window = int(settings.get("pair_window", 8))
         self.scale_window = int(settings.get("scale_window", 3))
-        self._phrases = self.rules.phrases
         # Framing by the title (see levels.toml): compiled once, read only when it can apply.
         genres = "|".join(re.escape(g) for g in settings.get("frame_genres", ()))
         tails = "|".join(re.escape(t) for t in settings.get("frame_retrospective", ()))

@@ -10,12 +10,12 @@ invented, and every lowering names the words that weighed most for it.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from crisiswatch.classify.datafile import DataFileError, read_json, reading
 from crisiswatch.classify.evidence import make_evidence
 from crisiswatch.models import Evidence
 
@@ -107,33 +107,37 @@ class Review:
     """
 
     def __init__(self, path: Path) -> None:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        if data["meta"]["features"] != FEATURES:
-            raise ValueError(f"{path}: trained on features {data['meta']['features']}")
-        self.meta: dict[str, Any] = data["meta"]
-        self.bias: tuple[float, ...] = tuple(data["bias"])
-        self.weights: dict[str, tuple[float, ...]] = {
-            name: tuple(row) for name, row in data["weights"].items()
-        }
-        # An item adds at most one row a weight, plus the bias and two rows that may be
-        # zeros: fewer than 2**15 rows of fields below 2**25 stay within _BITS.
-        if len(self.weights) + 3 >= 1 << (_BITS - 25):
-            raise ValueError(f"{path}: too many weights to pack")
-        # The hot path's copies, packed (`_pack`) and keyed so that scoring builds no
-        # feature name: by the bare word, and for the rules' reading by level, by count
-        # of countries and by tag (`_rows`; a test holds it to `features`).
-        self._bias = _pack(self.bias)
-        self._by_word: dict[str, int] = {}
-        self._by_title_word: dict[str, int] = {}
-        self._by_tag: dict[str, int] = {}
-        table = {"w": self._by_word, "t": self._by_title_word, "rule": self._by_tag}
-        for name, row in self.weights.items():
-            kind, _, key = name.partition(":")
-            if kind in table:
-                table[kind][key] = _pack(row)
-        absent = (0.0,) * LEVELS
-        self._by_level = [_pack(self.weights.get(f"level={n}", absent)) for n in range(LEVELS)]
-        self._by_actors = [_pack(self.weights.get(f"actors={n}", absent)) for n in range(4)]
+        with reading(path):  # a broken file is one line naming it, not a traceback
+            data: dict[str, Any] = read_json(path)
+            if data["meta"]["features"] != FEATURES:
+                raise DataFileError(
+                    f"{path}: trained on features {data['meta']['features']}, the code reads "
+                    f"{FEATURES}: run scripts/train_review.py"
+                )
+            self.meta: dict[str, Any] = data["meta"]
+            self.bias: tuple[float, ...] = tuple(data["bias"])
+            self.weights: dict[str, tuple[float, ...]] = {
+                name: tuple(row) for name, row in data["weights"].items()
+            }
+            # An item adds at most one row a weight, plus the bias and two rows that may be
+            # zeros: fewer than 2**15 rows of fields below 2**25 stay within _BITS.
+            if len(self.weights) + 3 >= 1 << (_BITS - 25):
+                raise DataFileError(f"{path}: too many weights to pack")
+            # The hot path's copies, packed (`_pack`) and keyed so that scoring builds no
+            # feature name: by the bare word, and for the rules' reading by level, by count
+            # of countries and by tag (`_rows`; a test holds it to `features`).
+            self._bias = _pack(self.bias)
+            self._by_word: dict[str, int] = {}
+            self._by_title_word: dict[str, int] = {}
+            self._by_tag: dict[str, int] = {}
+            table = {"w": self._by_word, "t": self._by_title_word, "rule": self._by_tag}
+            for name, row in self.weights.items():
+                kind, _, key = name.partition(":")
+                if kind in table:
+                    table[kind][key] = _pack(row)
+            absent = (0.0,) * LEVELS
+            self._by_level = [_pack(self.weights.get(f"level={n}", absent)) for n in range(LEVELS)]
+            self._by_actors = [_pack(self.weights.get(f"actors={n}", absent)) for n in range(4)]
 
     def _rows(
         self, title: str, summary: str, level: int, actors: int, tags: Iterable[str]

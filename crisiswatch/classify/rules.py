@@ -9,11 +9,11 @@ an entry looks for is one the engine indexes, and that no phrase means two thing
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from crisiswatch.classify.datafile import DataFileError, read_toml, reading
 from crisiswatch.classify.phrases import PhraseTable
 
 RULES_FILE = Path(__file__).parent / "data" / "levels.toml"
@@ -179,67 +179,76 @@ class Rules:
     settings: dict[str, Any]
 
 
+def _entry(path: Path, group: dict[str, Any]) -> Entry:
+    """One [[term]], [[modifier]] or [[cue]] table as the engine reads it."""
+    entry = Entry(
+        name=group["name"],
+        level=group.get("level"),
+        note=group.get("note", ""),
+        tags=frozenset(group.get("tags", ())),
+        effect=group.get("effect", ""),
+        ahead=group.get("ahead", 0),
+        behind=group.get("behind", 0),
+        requires=group.get("requires", ""),
+        deescalation=group.get("deescalation", False),
+        pair=tuple(group.get("pair", ())),
+        pair_window=group.get("pair_window", 99),
+        pair_level=group.get("pair_level", 3),
+        pair_note=group.get("pair_note", ""),
+    )
+    if entry.level is not None and not entry.pair and not entry.deescalation:
+        entry = replace(entry, plain=not (entry.tags & _CONTEXT_TAGS))
+    needs = frozenset().union(*(_NEEDS.get(tag, ()) for tag in entry.tags))
+    entry = replace(
+        entry,
+        cues=tuple(sorted(entry.tags & SOUGHT_TAGS)),
+        needs=needs,
+        always=bool(entry.pair) or bool(entry.tags & ({"counted"} | _ALWAYS)),
+        # A supply, a threat and a hypothesis rank alike: the outermost (first)
+        # one decides, so "warns it is ready to strike" is a threat, "may be ready
+        # to" is not, and "urges allies to speed up deliveries of arms" is a plea.
+        rank=min(RANK[entry.effect], RANK["delivery"]) if entry.effect in RANK else 99,
+    )
+    for tag in (*entry.pair, *([entry.requires] if entry.requires else [])):
+        if tag not in SOUGHT_TAGS:
+            raise DataFileError(f"{path}: {entry.name!r} looks for {tag!r}, which is not indexed")
+    if entry.effect and entry.effect not in RANK:
+        raise DataFileError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
+    return entry
+
+
 def load_rules(path: Path = RULES_FILE) -> Rules:
     """Parse the TOML lexicon into its phrase table (once per process)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = read_toml(path)
     table: dict[str, tuple[int, Entry, int, None]] = {}
     seen: dict[str, str] = {}
     for section in ("term", "modifier", "cue"):
         names: set[str] = set()
-        for group in data.get(section, []):
-            if group["name"] in names:  # rules find entries by name: one name, one entry
-                raise ValueError(f"{path}: two {section}s named {group['name']!r}")
-            names.add(group["name"])
-            entry = Entry(
-                name=group["name"],
-                level=group.get("level"),
-                note=group.get("note", ""),
-                tags=frozenset(group.get("tags", ())),
-                effect=group.get("effect", ""),
-                ahead=group.get("ahead", 0),
-                behind=group.get("behind", 0),
-                requires=group.get("requires", ""),
-                deescalation=group.get("deescalation", False),
-                pair=tuple(group.get("pair", ())),
-                pair_window=group.get("pair_window", 99),
-                pair_level=group.get("pair_level", 3),
-                pair_note=group.get("pair_note", ""),
-            )
-            if entry.level is not None and not entry.pair and not entry.deescalation:
-                entry = replace(entry, plain=not (entry.tags & _CONTEXT_TAGS))
-            needs = frozenset().union(*(_NEEDS.get(tag, ()) for tag in entry.tags))
-            entry = replace(
-                entry,
-                cues=tuple(sorted(entry.tags & SOUGHT_TAGS)),
-                needs=needs,
-                always=bool(entry.pair) or bool(entry.tags & ({"counted"} | _ALWAYS)),
-                # A supply, a threat and a hypothesis rank alike: the outermost (first)
-                # one decides, so "warns it is ready to strike" is a threat, "may be ready
-                # to" is not, and "urges allies to speed up deliveries of arms" is a plea.
-                rank=min(RANK[entry.effect], RANK["delivery"]) if entry.effect in RANK else 99,
-            )
-            for tag in (*entry.pair, *([entry.requires] if entry.requires else [])):
-                if tag not in SOUGHT_TAGS:
-                    raise ValueError(
-                        f"{path}: {entry.name!r} looks for {tag!r}, which is not indexed"
-                    )
-            if entry.effect and entry.effect not in RANK:
-                raise ValueError(f"{path}: unknown effect {entry.effect!r} in {entry.name!r}")
-            for raw in group["phrases"]:
-                phrases = expand(raw)
-                if len(phrases) > MAX_EXPANSION:  # each phrase costs start-up time
-                    raise ValueError(
-                        f"{path}: {raw[:40]!r}... in {entry.name!r} expands to "
-                        f"{len(phrases)} phrases (at most {MAX_EXPANSION}): split it or use a pair"
-                    )
-                for phrase in phrases:
-                    # Spaces written (or left by an empty alternative) collapse; punctuation
-                    # folds to a space, one for one, as in the text: "Jan. 6" is "jan  6"
-                    # in both, "25% tariffs" is "25  tariffs".
-                    key = " " + normalise(" ".join(phrase.split())).strip(" ") + " "
-                    if seen.get(key, entry.name) != entry.name:
-                        raise ValueError(f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}")
-                    seen[key] = entry.name
-                    # The scanner's value layout: (size, level entry, actor index, actor entry).
-                    table[key] = (len(key) - 2, entry, -1, None)
+        for number, group in enumerate(data.get(section, []), 1):
+            with reading(path, f"[[{section}]] number {number}: "):
+                entry = _entry(path, group)
+                if entry.name in names:  # rules find entries by name: one name, one entry
+                    raise DataFileError(f"{path}: two {section}s named {entry.name!r}")
+                names.add(entry.name)
+                for raw in group["phrases"]:
+                    phrases = expand(raw)
+                    if len(phrases) > MAX_EXPANSION:  # each phrase costs start-up time
+                        raise DataFileError(
+                            f"{path}: {raw[:40]!r}... in {entry.name!r} expands to "
+                            f"{len(phrases)} phrases (at most {MAX_EXPANSION}): split it or "
+                            "use a pair"
+                        )
+                    for phrase in phrases:
+                        # Spaces written (or left by an empty alternative) collapse;
+                        # punctuation folds to a space, one for one, as in the text:
+                        # "Jan. 6" is "jan  6" in both, "25% tariffs" is "25  tariffs".
+                        key = " " + normalise(" ".join(phrase.split())).strip(" ") + " "
+                        if seen.get(key, entry.name) != entry.name:
+                            raise DataFileError(
+                                f"{path}: {phrase!r} in {entry.name!r} and {seen[key]!r}"
+                            )
+                        seen[key] = entry.name
+                        # The scanner's value layout: (size, level entry, actor index,
+                        # actor entry).
+                        table[key] = (len(key) - 2, entry, -1, None)
     return Rules(PhraseTable(table.items()), data.get("settings", {}))

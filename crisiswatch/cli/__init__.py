@@ -122,6 +122,15 @@ def main(argv: list[str] | None = None) -> None:
     except Fail as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except ValueError as exc:
+        # The classifier's own data, edited or damaged: imported here, as importing the
+        # classifier package costs every command's start, and it is loaded if this is one.
+        from crisiswatch.classify.datafile import DataFileError
+
+        if not isinstance(exc, DataFileError):
+            raise
+        click.echo(f"crisiswatch: error: {exc}", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
         click.echo(f"crisiswatch: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)

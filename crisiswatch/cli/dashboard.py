@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 def run(config: Config, *, demo: bool, db_given: bool, collect: bool) -> None:
     """Open the dashboard; collect beside it unless another collector owns the DB."""
+    from crisiswatch.classify.gazetteer import country_names
+
+    country_names()  # the panels' names: a broken gazetteer is one line here, not in the app
     with session(config, demo=demo, db_given=db_given, collect=collect) as (config, status, child):
         from crisiswatch.tui.app import CrisisApp
 
