@@ -60,6 +60,14 @@ class ContextRules(CasualtyRules):
                 sport = hit
         return sport
 
+    def _sporting_shot(self) -> bool:
+        """No country, armed group or soldier in a sports report: its weapons are shots."""
+        return (
+            not self.actors
+            and "armed_group" not in self.tagged
+            and all("munition" in cue[2].tags for cue in self.tagged.get("military_cue", ()))
+        )
+
     def context_level(self, hit: _Hit) -> tuple[int | None, str]:
         """The level a word has in its sentence, before modifiers."""
         entry, tags = hit[2], hit[2].tags
@@ -112,6 +120,9 @@ class ContextRules(CasualtyRules):
         ) is not None:  # "Poland signs deal for 180 more K2 tanks": procurement
             self.add(cue, "modifier", "purchase", "weapons bought for one's own forces")
             return 0, f"'{self.text(hit)}' bought, not used: an arms purchase"
+        if "munition" in tags and "sport" in self.tagged and self._sporting_shot():
+            # "LeBron James nets a long-range missile", "a rocket of a free kick"
+            return 0, f"'{self.text(hit)}' in a sports report with no state or armed side: a shot"
         if "repression" in tags and not self.on_opponents(hit):
             # "crackdown on scalper accounts", "Trump's immigration crackdown"
             return 0, f"'{self.text(hit)}' on no opponents or protesters: policy, not coercion"

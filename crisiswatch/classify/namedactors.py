@@ -25,6 +25,8 @@ _AFTER_A_STATE = frozenset(
 _JUDGED_AS = frozenset({"as", "over", "for"})  # "attacks Trump as weird / over tariffs"
 _POSSESSIVES = frozenset({"its", "their", "his", "her"})
 _INDEFINITE = frozenset({"a", "an", "any"})
+# What a war "over" a place or a thing opens with ("the war over the border"): not an idea.
+_DETERMINERS = _POSSESSIVES | _INDEFINITE | {"the", "this", "that", "control"}
 _WAR_START = frozenset(("start", "beginning", "outbreak", "onset"))
 _PLACE_TAILS = frozenset(("City", "Oblast", "Region", "Province", "District"))  # "Kherson City"
 # A country's name or adjective right before one of these names a place in it ("rebels
@@ -139,12 +141,16 @@ class ActorRules(CivilRules):
         return f"{self.text(hit)} {link} {actor.text}{ONGOING_WAR}", definite
 
     def war_on_thing(self, hit: _Hit) -> bool:
-        """A war "on" or "against" something that is no state: "Trump's war on cartels",
-        "the mayor's war against cars", a campaign in words."""
-        return (
-            self.joined.startswith((" on ", " against "), hit[1])
-            and self.actor_after(hit, 16) is None
-        )
+        """A war "on" or "against" something that is no state, or "over" an idea: "Trump's
+        war on cartels", "the mayor's war against cars", "Russia's war over family
+        values", a campaign in words ("the war over the border" may be fought)."""
+        if self.joined.startswith(" over ", hit[1]):
+            after = self.words_after(hit[1] + 5, 1)
+            if not after or after[0] in _DETERMINERS:
+                return False
+        elif not self.joined.startswith((" on ", " against "), hit[1]):
+            return False
+        return self.actor_after(hit, 16) is None
 
     def _conflict_named(self, actor: Evidence) -> bool:
         """Is "conflict" after `actor` one the item names as going on: between two states

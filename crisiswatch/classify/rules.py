@@ -64,7 +64,7 @@ SOUGHT_TAGS = frozenset(
 # For each tag context_level reads, the cue tags whose presence can change the level:
 # without any of them in the item, the word keeps its own level.
 _NEEDS: dict[str, frozenset[str]] = {
-    "munition": frozenset({"space", "business", "purchase"}),
+    "munition": frozenset({"space", "business", "purchase", "sport"}),
     "hardware": frozenset({"purchase", "disaster"}),
     "enforcement": frozenset({"vice", "crime", "disaster"}),
     "labour": frozenset({"strike_object", "labour_cue", "walkout"}),

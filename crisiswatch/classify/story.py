@@ -36,6 +36,11 @@ _AGO = re.compile(
     rf"|{_YEARS_COUNTED} on) "
 )
 _IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
+# Years before history_until that date any act in their clause: news of an act is
+# rarely told a decade after it ("Walus killed Chris Hani in 1993").
+_LONG_GONE = 8
+# Past participles not in -ed that tell an act: "a jet shot down in 2014".
+_PARTICIPLES = ("shot ", "struck ", "slain ", "blown ", "overrun ", "seized ", "taken ")
 _POLICE = frozenset(
     ("police", "policeman", "policemen", "police officer", "police officers", "officers",
      "officer", "detectives", "investigators", "authorities")
@@ -53,7 +58,9 @@ _PLURAL_ENDS = ("s", "men", "children", "people")
 _AGO_REACH = 8  # words between an act and the "years ago" that dates it
 # A sentence that opens with how long ago it was ("A year ago, ..."): up to this many
 # words to the act it dates.
-_AGO_OPENING = re.compile(rf" (?:{_YEARS_COUNTED}|many years|decades) ago ")
+# A sentence that opens with how long ago it was, or the year: "A year ago, ...",
+# "In 1963, ..." (the year must be history_until or earlier).
+_AGO_OPENING = re.compile(rf" (?:(?:{_YEARS_COUNTED}|many years|decades) ago|in ((?:19|20)\d\d)) ")
 _OPENING_REACH = 24
 # Long enough after an act to make it history ("a century after ... were killed").
 _LONG_AFTER = re.compile(r" (?:a century|centuries|decades|a half century|half a century) after ")
@@ -132,11 +139,13 @@ class StoryRules(ItemText):
         return not self.ends_between(hit[1], match.start())
 
     def _sentence_dated(self, hit: _Hit) -> bool:
-        """Does the act's sentence open with "A year ago," or "Decades ago,"?"""
+        """Does the act's sentence open with "A year ago,", "Decades ago," or "In 1963,"?"""
         start = self.offset if hit[0] >= self.offset else 0
         reach = max(start - 1, hit[0] - _OPENING_REACH * _CHARS_PER_WORD)
         match = _AGO_OPENING.search(self.joined, reach, hit[0])
-        if match is None:
+        if match is None or (
+            match.group(1) is not None and int(match.group(1)) > self.engine.history_until
+        ):
             return False
         text = self.raw()
         opening = text[start : match.start() + 1].rstrip()
@@ -147,35 +156,37 @@ class StoryRules(ItemText):
         )
 
     def _dated_after(self, hit: _Hit) -> bool:
-        """An act in a relative clause with its year after it: "an explosion which killed
-        10 people in 2022"."""
+        """An act with its year after it, told as history: "an explosion which killed 10
+        people in 2022", "the Malaysian jet shot down in 2014"."""
         if "dated" not in self.tagged:
             return False
-        # In the clause itself ("which killed 10 people in 2022") or the act it tells of
-        # ("an explosion in Donegal which killed ..."); not "the army used chemical
-        # weapons in 2024", a finding that is news now.
+        # In a relative clause ("which killed 10 people in 2022") or the act it tells of
+        # ("an explosion in Donegal which killed ..."), after a definite noun ("the
+        # killing of Abe in 2022") or a past passive ("she was killed in 2012"), the year
+        # may be a few words on. Otherwise it must follow the act at once ("a jet shot
+        # down in 2014"), or be long gone ("Walus killed Chris Hani in 1993"): "the army
+        # used chemical weapons in 2024" is a finding, news now.
         before = self.words_before(hit[0], 2)
         after = self.words_after(hit[1], 4)
-        definite = bool(before) and before[-1] in _DEFINITE_LEAD
-        passive = bool(before) and before[-1] in _PAST_PASSIVE
+        reach = 10
         if (
             _RELATIVE.isdisjoint(before)
             and _RELATIVE.isdisjoint(after)
-            and not definite
-            and not passive
+            and not (before and before[-1] in _DEFINITE_LEAD)
+            and not (before and before[-1] in _PAST_PASSIVE)
         ):
-            return False  # a relative clause, a definite noun ("the killing of Abe in
-            # 2022", "the teenager's killing in Mississippi in 1955") or a past passive
-            # ("she was killed in 2012")
+            told = self.text(hit)
+            participle = told.split()[0].endswith("ed") or told.startswith(_PARTICIPLES)
+            reach = 1 if participle and (after[:1] == ["in"] or told.endswith(" in")) else -1
         end = self.offset - 2 if hit[0] < self.offset else len(self.joined)
         start = hit[1] - 4 if self.text(hit).endswith(" in") else hit[1] - 1  # "killed in"
         match = _IN_YEAR.search(self.joined, start, min(end, hit[1] + 12 * _CHARS_PER_WORD))
-        return (
-            match is not None
-            and int(match.group(1)) <= self.engine.history_until
-            and self.gap(hit[1], match.start()) <= 10
-            and not self.ends_between(hit[1], match.start())
-        )
+        if match is None or self.ends_between(hit[1], match.start()):
+            return False
+        year, gap = int(match.group(1)), self.gap(hit[1], match.start())
+        if year <= self.engine.history_until - _LONG_GONE and gap <= 10:
+            return True
+        return year <= self.engine.history_until and gap <= reach
 
     def _dated_antecedent(self, hit: _Hit) -> bool:
         """Deaths told of a dated act: "the 2015 attack that killed 12", "children killed
