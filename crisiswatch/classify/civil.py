@@ -17,6 +17,7 @@ from crisiswatch.models import Evidence
 
 # Law-enforcement bodies and their units, right before an act they do ("FBI agents seize").
 _LAW_AGENCIES = _POLICE | frozenset(("fbi", "swat", "agents", "deputies", "troopers", "customs"))
+_TENSE = frozenset(("has", "have", "had"))  # "police have captured"
 _UNITS = frozenset(("team", "teams", "unit", "units", "squad", "squads"))
 # Words of a count between a killing and what was killed ("at least six", "more than 200").
 _COUNT_WORDS = frozenset(
@@ -376,9 +377,11 @@ class CivilRules(StoryRules):
         return cue
 
     def _by_police(self, hit: _Hit) -> bool:
-        """Police right before the act ("FBI swat team seizes"), or "by" the police at most
-        two words after it."""
+        """Police right before the act ("FBI swat team seizes", "police have captured"), or
+        "by" the police at most two words after it."""
         before = self.words_before(hit[0], 3)
+        if before and before[-1] in _TENSE:
+            before = before[:-1]
         if before and before[-1] in _LAW_AGENCIES:
             return True
         if len(before) > 1 and before[-1] in _UNITS and not _LAW_AGENCIES.isdisjoint(before[:-1]):

@@ -274,7 +274,7 @@ class ContextRules(CasualtyRules):
         if "arguable" in tags and self.verbal_attack(hit):
             return 1, f"'{self.text(hit)}' with no weapon, force or casualty, in politics: words"
         if "arguable" in tags and self._blasts_a_name(hit):
-            return 1, f"'{self.text(hit)}' a person by name: a verbal attack, friction"
+            return 1, f"'{self.text(hit)}' a person or a thing by name: a verbal attack, friction"
         if "capture" in tags and (cue := self.near(hit, "space", 4)) is not None:
             # "Webb telescope captures crisp images of Neptune"
             return 0, f"'{self.text(hit)}' by a camera in space ('{self.text(cue)}')"

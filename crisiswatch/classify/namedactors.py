@@ -44,6 +44,8 @@ _WAR_LINKS = frozenset(("in", "on", "against", "with", "in eastern", "in norther
 _PUNCTUATION = string.punctuation + "\u2018\u2019\u201c\u201d"
 # A verbal attack: the attack words, the tags that mark real violence, the actors of politics.
 _ATTACK_WORDS = frozenset(("attack", "attacks", "attacked", "attacking"))
+_BLAST_VERBS = frozenset(("blast", "blasts"))
+_OBJECT_LEADS = _POSSESSIVES | {"the"}  # "blast the banner", "blasts their decision"
 _VIOLENT = frozenset(
     {"force", "munition", "military_cue", "armed_group", "casualty", "counted", "injury"}
     | {"blast", "nuclear_site", "hardware", "motive", "slaying", "crime_act", "gunfire"}
@@ -186,15 +188,23 @@ class ActorRules(CivilRules):
         return None
 
     def _blasts_a_name(self, hit: _Hit) -> bool:
-        """The verb "blasts" in lower case before a capitalised name that is no place
-        ("Gates blasts Musk"); "blasts rock Kabul", "Blasts Rock Kabul" are explosions."""
-        if self.text(hit) != "blasts" or self.near(hit, "military_cue", 4) is not None:
+        """The verb "blast" in lower case before a capitalised name that is no place
+        ("Gates blasts Musk") or before a thing named with "the" or a possessive that is
+        no place ("fans blast the banner"); "blasts rock Kabul", "Blasts Rock Kabul" and
+        a disaster's blasts are explosions."""
+        if self.text(hit) not in _BLAST_VERBS or self.near(hit, "military_cue", 4) is not None:
             return False
         raw = self.raw()
-        if not (raw[hit[0]].islower() and raw[hit[1] + 1 : hit[1] + 2].isupper()):
+        if not raw[hit[0]].islower():
             return False
-        actor = self.actor_after(hit, 2)
-        return actor is None or actor.note.startswith("leader")
+        if raw[hit[1] + 1 : hit[1] + 2].isupper():
+            actor = self.actor_after(hit, 2)
+            return actor is None or actor.note.startswith("leader")
+        return (
+            self._next_word(hit) in _OBJECT_LEADS
+            and self.actor_after(hit, 4) is None
+            and "disaster" not in self.tagged
+        )
 
     def verbal_attack(self, hit: _Hit) -> bool:
         """An attack with no weapon, force, armed side or casualty anywhere in the item,

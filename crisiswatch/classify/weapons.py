@@ -260,8 +260,16 @@ class WeaponRules(ActorRules):
         word = self.text(hit).split()[-1]
         if not (word.endswith("s") or word in _ONGOING_FORMS):
             return None
-        # "Is the war starting again? ... after Israeli strikes": a war only asked about
-        return next((war for war in self.tagged.get("named_war", ()) if not self.asked(war)), None)
+        # "Is the war starting again? ... after Israeli strikes": a war only asked about;
+        # "France's war over secularism": a war in words
+        return next(
+            (
+                war
+                for war in self.tagged.get("named_war", ())
+                if not self.asked(war) and not self.war_on_thing(war)
+            ),
+            None,
+        )
 
     def _act_between(self, cue: _Hit, hit: _Hit) -> bool:
         """Is another word with a level of its own between `cue` and `hit`?"""
