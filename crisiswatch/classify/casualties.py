@@ -32,6 +32,7 @@ _CUMULATIVE = (
     " per month ",
 )
 _NOT_DEAD = WEAPON_NOUNS | INJURED  # counts next to a death word that count something else
+_RESCUE = frozenset(("save", "saves", "saved", "saving", "spared", "rescued", "rescuing"))
 
 
 class CasualtyRules(UnrestRules):
@@ -78,6 +79,12 @@ class CasualtyRules(UnrestRules):
             # "doctors strike over the rape and murder of a colleague", "protests after a
             # man is beaten to death": the killing is the grievance, the protest the news
             return 1, f"'{self.text(hit)}' is what the '{self.text(cue)}' is held over"
+        if (
+            "counted" in tags
+            and self.text(hit) == "lives"
+            and not _RESCUE.isdisjoint(self.words_before(hit[0], 5))
+        ):  # "credited with saving more than 1,200 lives": a rescue, not a toll
+            return 0, f"'{self.text(hit)}' saved: a rescue, not deaths"
         if "counted" in tags:
             after = 12 if "toll" in tags else 4
             # "kills four": an active verb's count follows it ("dozens wounded" before it
