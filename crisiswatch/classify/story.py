@@ -35,7 +35,9 @@ _AGO = re.compile(
     r"|last (?:year|fall|autumn|spring|summer|winter)"
     rf"|{_YEARS_COUNTED} on) "
 )
-_IN_YEAR = re.compile(r" in ((?:19|20)\d\d) ")  # "... in 2022": in the folded text
+# "... in 2022", "in July 2014", "on 21 December 1988": a date's year, in the folded text
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_IN_YEAR = re.compile(rf" (?:in|on)(?: \d{{1,2}})?(?: {_MONTH})?(?: \d{{1,2}})? ((?:19|20)\d\d) ")
 # Years before history_until that date any act in their clause: news of an act is
 # rarely told a decade after it ("Walus killed Chris Hani in 1993").
 _LONG_GONE = 8
