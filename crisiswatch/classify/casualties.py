@@ -95,10 +95,11 @@ class CasualtyRules(UnrestRules):
                 if self._cumulative(hit):
                     return level or 3, f"{count} killed over time: a running toll, not one attack"
                 if (
-                    "natural" in tags
+                    ("natural" in tags or ("toll" in tags and not self.actors))
                     and self._violent_cue(hit) is None
                     and not self.violence_near(hit)
-                ):  # "the country where 30 farmers die each day": no one kills them
+                ):  # "the country where 30 farmers die each day": no one kills them;
+                    # "Death toll nears 90,000": a toll of no place, act or armed men
                     return 0, f"{count} deaths with no act, weapon or armed men: not conflict"
                 return 4, f"{count}+ killed: mass-casualty violence"
             if level == 0 and "natural" not in tags:

@@ -18,6 +18,7 @@ _HALT = frozenset(("cease", "stop", "halt", "end", "cessation"))  # not "full-sc
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _ARTICLES = frozenset(("the", "a", "an"))
 _GOING_ON = frozenset(("ongoing", "continuing"))
+_UNDONE = frozenset(("negation", "denial"))  # what still undoes an act said to go on
 _MADE_TO = frozenset(("forced", "compelled", "obliged", "had"))  # "forced to retreat": done
 _SIDE_WORDS = frozenset(("rebel", "militant", "military", "army", "air", "drone", "missile"))
 _PASSIVE_AUXILIARIES = frozenset(("be", "been", "being", "get", "got", "have", "has", "had"))
@@ -43,6 +44,8 @@ class ScopeRules(ContextRules):
         for mod in modifiers:
             entry = mod[2]
             if mod[1] <= hit[0]:
+                if entry.effect not in _UNDONE and self.text(hit).split(" ", 1)[0] in _GOING_ON:
+                    continue  # "warn of hunger in Yemen's ongoing war": the war goes on
                 a, b, reach = mod[1], hit[0], entry.ahead
                 if "definite_real" in entry.tags and not _DEFINITE.isdisjoint(
                     self.joined[a:b].split()
