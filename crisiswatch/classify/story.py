@@ -58,10 +58,9 @@ _OBJECT_WORDS = frozenset(
 _KILLING = frozenset(("slaying", "crime_act", "atrocity"))  # a killing, in any words
 _PLURAL_ENDS = ("s", "men", "children", "people")
 _AGO_REACH = 8  # words between an act and the "years ago" that dates it
-# A sentence that opens with how long ago it was ("A year ago, ..."): up to this many
-# words to the act it dates.
-# A sentence that opens with how long ago it was, or the year: "A year ago, ...",
-# "In 1963, ..." (the year must be history_until or earlier).
+# A sentence that opens with how long ago it was or with its year ("A year ago, ...",
+# "In 1963, ...": the year must be history_until or earlier), and how many words on
+# from that opening an act may be that it dates.
 _AGO_OPENING = re.compile(rf" (?:(?:{_YEARS_COUNTED}|many years|decades) ago|in ((?:19|20)\d\d)) ")
 _OPENING_REACH = 24
 # Long enough after an act to make it history ("a century after ... were killed").
