@@ -252,16 +252,20 @@ class CivilRules(StoryRules):
             return None, ""
         return 1, f"a rally ('{cue}'): protest, verbal friction"
 
-    def calm_disaster(self) -> _Hit | None:
+    def calm_disaster(self, word: _Hit | None = None) -> _Hit | None:
         """A disaster cue anywhere in an item with no violence at all in it.
 
         "Landslide buries village; hundreds feared dead": the deaths are in
-        another clause, but nothing in the item suggests anyone killed them.
+        another clause, but nothing in the item suggests anyone killed them. The
+        `word` being read, and its repeats, are not violence that rules this out
+        ("overwhelmed with Covid patients ... cope with the onslaught").
         """
         disasters = self.tagged.get("disaster")
         if not disasters:
             return None
         for other in self.hits:
+            if word is not None and other[2].name == word[2].name:
+                continue
             tags = other[2].tags
             if "munition" in tags or "armed_group" in tags or "gunfire" in tags:
                 return None

@@ -145,7 +145,7 @@ class ContextRules(CasualtyRules):
             return judged
         if (
             "disaster_sense" in tags
-            and (cue := self.near(hit, "disaster") or self.calm_disaster()) is not None
+            and (cue := self.near(hit, "disaster") or self.calm_disaster(hit)) is not None
             and not self._armed_near(hit)
             # A state that threatens or blames, with the disaster after the word
             # ("China threatens retaliation over Covid rules", "Israel blames UN for

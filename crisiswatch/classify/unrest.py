@@ -13,13 +13,17 @@ from crisiswatch.classify.itemtext import _Hit
 from crisiswatch.classify.justice import JusticeRules
 from crisiswatch.classify.story import _POLICE, _at_work
 
-_GRIEVANCE = frozenset(("over", "against", "protest", "after"))  # "strike over the killing"
+# "strike over the killing", "protests following the killing"
+_GRIEVANCE = frozenset(("over", "against", "protest", "after", "following"))
 _GRIEVANCE_ENDS = frozenset(("at", "over", "against", "after"))  # "a strike in protest at"
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
 # Words within which a disaster explains deaths that a protest is also named with: past
 # them ("two killed in unrest over a law ... hit hardest by coronavirus") the protest does.
 _CAUSE_REACH = 12
 _ONE_PROTESTER = frozenset(("protester", "protestor", "demonstrator", "activist"))
+# A crowd's feeling that, in an item about a protest, holds a death up as the protest
+# does ("protests spread; anger over the killing of a black man by police").
+_OUTCRY = frozenset(("anger", "outrage", "fury"))
 _VICTIM_PRONOUNS = frozenset(("he", "she", "who"))
 
 
@@ -79,9 +83,10 @@ class UnrestRules(JusticeRules):
         before = [other for other in self.hits if other[1] <= hit[0]]
         if any(self._protester_died(other, hit) for other in before):
             return None  # "tribute to protester Anthony Unuode after he was killed"
+        protest = any(self.civil_action(other) for other in self.hits)
         for other in before:  # "strike over", "protests after", "walkout over"
             if (
-                self.civil_action(other)
+                (self.civil_action(other) or (protest and self.text(other) in _OUTCRY))
                 and self.gap(other[1], hit[0]) <= 8
                 and not self.ends_between(other[1], hit[0])
                 and (self._grievance(other, hit) or self.text(other).split()[-1] in _GRIEVANCE_ENDS)
