@@ -31,6 +31,8 @@ _STUDY_WORDS = frozenset(
 )
 _STUDY_GENRES = ("Explainer", "Analysis", "EXPLAINER", "ANALYSIS")
 _TRAILING = " .!?\"'\u2019\u201d"  # what may close a headline after its last word
+# Deaths by force: an obituary that tells of one reports it ("killed in a drone strike").
+_KILLED = ("killed", "assassinated", "shot dead", "murdered")
 # How a news briefing's summary starts its list of other stories ("Tuesday Briefing:
 # Hope for truce talks. || Also, Russia advances in eastern Ukraine."): the title
 # frames none of them.
@@ -73,6 +75,16 @@ class TitleFraming(ScopeRules):
         ):
             death = (1 + match.start(), 1 + match.end(1), self.hits[0][2])
             self.add(death, "modifier", "commemoration", "an obituary: a life story, not news")
+            return True
+        stripped = title.rstrip(_TRAILING)
+        if (
+            engine.obituary_ends
+            and stripped.lower().endswith(engine.obituary_ends)
+            # "Qassem Suleimani obituary ... killed in a US drone strike": his death is news
+            and not any(self.text(hit).startswith(_KILLED) for hit in self.hits)
+        ):
+            genre = (2 + stripped.rindex(" "), 1 + len(stripped), self.hits[0][2])
+            self.add(genre, "modifier", "commemoration", "an obituary: a life story, not news")
             return True
         return False
 

@@ -170,6 +170,7 @@ class ItemJudge(TitleFraming):
                 or " on," in title
                 or ending.lower().endswith(self.engine.retro_ends)
                 or ending[-1:].isdigit()  # an age: an obituary ("dies at 89")
+                or ending.lower().endswith(self.engine.obituary_ends)  # "X obituary"
             ) and self.no_event():
                 level = 0
             elif title_peace or (

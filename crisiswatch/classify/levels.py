@@ -126,6 +126,8 @@ class LevelEngine:
         deaths = "|".join(re.escape(t) for t in settings.get("frame_obituary", ()))
         self.obituary = re.compile(rf"(?i)\b(?:{deaths})\s+(\d+)\W*$") if deaths else None
         self.obituary_age = int(settings.get("frame_obituary_age", 40))
+        # "Hosni Mubarak obituary": a title that ends by naming its genre.
+        self.obituary_ends = tuple(" " + t for t in settings.get("frame_obituary_title", ()))
         # The last words of the retrospective tails: a cheap test before the regex.
         self.retro_ends = tuple(
             {" " + t.split()[-1] for t in settings.get("frame_retrospective", ())}
