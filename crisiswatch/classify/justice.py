@@ -24,6 +24,8 @@ _VOICES = _POLITICAL_CUES | _ARMED_SIDE
 _PLACE_WORDS = frozenset(("in", "across", "throughout", "around"))  # "shoppers in Ireland"
 _AT = frozenset(("at", "with"))  # the one a retort or anger is aimed at
 _PAST_CASE = "a court case: the violence it judges is past"
+# Court words that end a case: the act they judge is long done.
+_VERDICTS = ("sentenced", "jailed", "convicted", "found guilty", "guilty of", "life")
 # Offices a state acts through, named after it: "Senegal's PM accuses" (not its police).
 _OFFICES = frozenset(
     ("pm", "president", "premier", "leader", "government", "ministry", "minister", "king")
@@ -51,6 +53,16 @@ class JusticeRules(WeaponRules):
                 0,
                 f"'{self.text(hit)}' is the one on trial ('{self.text(cue)}'), not news of an act",
             )
+        if (
+            ("force" in tags or "casualty" in tags)
+            and self.words_before(hit[0], 1) == ["who"]
+            and (cue := self.near(hit, "court", 6, before=False)) is not None
+            and self.text(cue).startswith(_VERDICTS)
+            and not self.actors_between(hit, cue)
+        ):  # "man who killed 19 people sentenced to death": the act of the one on trial,
+            # long done by the verdict (a first court appearance may follow it at once)
+            self.add(cue, "modifier", "justice", _PAST_CASE)
+            return 0, f"'{self.text(hit)}' is the act of the one on trial, not news of it"
         if "force" in tags and (cue := self._judged(hit)) is not None:
             # "indicted on hate crime charges in attacks on 7 women", "charged over bombing"
             self.add(cue, "modifier", "justice", _PAST_CASE)
@@ -109,6 +121,8 @@ class JusticeRules(WeaponRules):
         court = self.near(hit, "court", 6, after=False)
         if court is None:
             return None
+        if court[2].name == "arrest" and self.near(hit, "protest_cue", 3, before=False):
+            return None  # "arrested in fatal shooting at protest": the shooting is news
         for actor in self.actors:  # "convicts Russian agents of arson": a state's agents
             if court[1] <= self.joined_start(actor) < hit[0]:
                 return None

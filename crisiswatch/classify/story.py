@@ -29,7 +29,10 @@ _MARK = SEP.strip()  # the separator as a word of the joined text
 _DEFINITE_LEAD = frozenset(("the", "s"))  # "the killing", "the teenager's killing"
 _PAST_PASSIVE = frozenset(("was", "were"))  # "she was killed in 2012"
 # A count of years in words or digits ("a year", "two years", "10 years").
-_YEARS_COUNTED = r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+) years?"
+_YEARS_COUNTED = (
+    r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+    r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|\d+) years?"
+)
 _AGO = re.compile(
     r" (?:(?:decades|years|centuries|a century|a decade|a year) ago"
     r"|last (?:year|fall|autumn|spring|summer|winter)"
@@ -216,6 +219,8 @@ class StoryRules(ItemText):
         since the 2017 attack") leaves the title's act news."""
         if hit[0] >= self.offset:
             return False
+        if self._summary_opens_dated():  # "Cult massacre. | Twenty years ago, they ..."
+            return True
         dated = "dated" in self.tagged  # a year; "decades ago" needs none
         word = self.text(hit)  # the joined text is folded already
         killing = not _KILLING.isdisjoint(hit[2].tags)
@@ -229,6 +234,16 @@ class StoryRules(ItemText):
                     dated and (self.dated_past(other) or self._dated_after(other))
                 ) or self._long_ago(other)
         return False
+
+    def _summary_opens_dated(self) -> bool:
+        """Does the summary open with "Twenty years ago," or "In 1994,"? Then it retells
+        the title's act as history."""
+        match = _AGO_OPENING.match(self.joined, self.offset - 1)
+        return (
+            match is not None
+            and (match.group(1) is None or int(match.group(1)) <= self.engine.history_until)
+            and self.raw()[match.end() - 1 : match.end()] == ","
+        )
 
     def storied(self, hit: _Hit, value: int, note: str) -> tuple[int, str]:
         """The level of an act told as history or as fiction: 0 ("the 1994 genocide",
