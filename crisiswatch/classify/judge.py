@@ -51,6 +51,7 @@ class ItemJudge(TitleFraming):
             or " year on " in self.joined
             or " years on " in self.joined
             or (" after " in self.joined and _LONG_AFTER.search(self.joined) is not None)
+            or self.inquiry_title()
         )
         level, deescalation, weak, counted = 0, False, [], False
         figures: list[_Hit] = []

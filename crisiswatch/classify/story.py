@@ -28,6 +28,7 @@ _ARMED_SIDE = frozenset({"military_cue", "armed_group", "sustained"})
 _MARK = SEP.strip()  # the separator as a word of the joined text
 _DEFINITE_LEAD = frozenset(("the", "s"))  # "the killing", "the teenager's killing"
 _PAST_PASSIVE = frozenset(("was", "were"))  # "she was killed in 2012"
+_INQUIRIES = (" inquiry", " inquest")  # a title's lead that names a public inquiry
 # A count of years in words or digits ("a year", "two years", "10 years").
 _YEARS_COUNTED = (
     r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
@@ -235,6 +236,12 @@ class StoryRules(ItemText):
                 ) or self._long_ago(other)
         return False
 
+    def inquiry_title(self) -> bool:
+        """Does the title open by naming an inquiry or an inquest ("Manchester Arena
+        Inquiry: Hearings begin into terror attack")? What it examines is past."""
+        lead, colon, _ = self.title.partition(":")
+        return bool(colon) and lead.rstrip().lower().endswith(_INQUIRIES)
+
     def _summary_opens_dated(self) -> bool:
         """Does the summary open with "Twenty years ago," or "In 1994,"? Then it retells
         the title's act as history."""
@@ -256,6 +263,8 @@ class StoryRules(ItemText):
             or self._dated_in_summary(hit)
         ):
             return 0, f"'{self.text(hit)}' is dated years back: history, not news"
+        if value >= 3 and self.inquiry_title():
+            return 0, f"'{self.text(hit)}' is what the inquiry in the title examines: past"
         if (
             "casualty" not in hit[2].tags
             and "fiction" in self.tagged
