@@ -76,6 +76,10 @@ class TitleFraming(ScopeRules):
             death = (1 + match.start(), 1 + match.end(1), self.hits[0][2])
             self.add(death, "modifier", "commemoration", "an obituary: a life story, not news")
             return True
+        if engine.genre_dash is not None and (match := engine.genre_dash.search(title)):
+            label = (1 + match.start() + 1, 1 + match.end() - 3, self.hits[0][2])
+            self.add(label, "modifier", "genre", "a non-news genre: no event reported")
+            return True
         stripped = title.rstrip(_TRAILING)
         if (
             engine.obituary_ends

@@ -172,6 +172,7 @@ class ItemJudge(TitleFraming):
                 or ending.lower().endswith(self.engine.retro_ends)
                 or ending[-1:].isdigit()  # an age: an obituary ("dies at 89")
                 or ending.lower().endswith(self.engine.obituary_ends)  # "X obituary"
+                or " review " in title  # "Rogue review – ...": frame_genres_dashed
             ) and self.no_event():
                 level = 0
             elif title_peace or (
