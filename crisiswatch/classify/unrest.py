@@ -83,10 +83,14 @@ class UnrestRules(JusticeRules):
         before = [other for other in self.hits if other[1] <= hit[0]]
         if any(self._protester_died(other, hit) for other in before):
             return None  # "tribute to protester Anthony Unuode after he was killed"
-        protest = any(self.civil_action(other) for other in self.hits)
         for other in before:  # "strike over", "protests after", "walkout over"
             if (
-                (self.civil_action(other) or (protest and self.text(other) in _OUTCRY))
+                (
+                    self.civil_action(other)
+                    or (
+                        self.text(other) in _OUTCRY and any(self.civil_action(o) for o in self.hits)
+                    )
+                )
                 and self.gap(other[1], hit[0]) <= 8
                 and not self.ends_between(other[1], hit[0])
                 and (self._grievance(other, hit) or self.text(other).split()[-1] in _GRIEVANCE_ENDS)
