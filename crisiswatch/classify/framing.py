@@ -77,7 +77,7 @@ class TitleFraming(ScopeRules):
             self.add(death, "modifier", "commemoration", "an obituary: a life story, not news")
             return True
         if engine.genre_dash is not None and (match := engine.genre_dash.search(title)):
-            label = (1 + match.start() + 1, 1 + match.end() - 3, self.hits[0][2])
+            label = (1 + match.start(1), 1 + match.end(1), self.hits[0][2])
             self.add(label, "modifier", "genre", "a non-news genre: no event reported")
             return True
         stripped = title.rstrip(_TRAILING)

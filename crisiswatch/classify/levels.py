@@ -128,7 +128,8 @@ class LevelEngine:
         self.obituary_age = int(settings.get("frame_obituary_age", 40))
         # "Rogue review – it's Megan Fox v a lion": a genre named before a spaced dash.
         dashed = "|".join(re.escape(g) for g in settings.get("frame_genres_dashed", ()))
-        self.genre_dash = re.compile(rf"(?i)\s(?:{dashed})\s+[-–—]\s") if dashed else None
+        # (one group: the genre's own word, which the evidence quotes)
+        self.genre_dash = re.compile(rf"(?i)\s({dashed})\s+[-–—]\s") if dashed else None
         # "Hosni Mubarak obituary": a title that ends by naming its genre.
         self.obituary_ends = tuple(" " + t for t in settings.get("frame_obituary_title", ()))
         # The last words of the retrospective tails: a cheap test before the regex.
