@@ -213,14 +213,30 @@ class Classifier:
         found = self._rules(title, summary)
         if found.level == 0 or self._review is None:
             return found
+        held = self._held(found)
+        floor = self._levels.review_floor if held is not None else 0
         level, evidence = self._review.lower(
-            title, summary, found.level, len(found.actors), rule_tags(found.evidence)
+            title, summary, found.level, len(found.actors), rule_tags(found.evidence), floor
         )
         if not evidence:
             return found
+        if held is not None and level == floor:  # say why it went no lower
+            field, start, end, text, _, _, _ = held
+            note = f"'{text}' leaves no doubt of force: the review lowers it no further"
+            evidence += (make_evidence(field, start, end, text, "modifier", "held", note),)
         return _classification(
             found.actors, level, found.deescalation, found.evidence + evidence, found.version
         )
+
+    def _held(self, found: Classification) -> Evidence | None:
+        """Level evidence in words the review may not explain away (`review_floor_words`)."""
+        if found.level < 3:
+            return None
+        words = self._levels.review_floor_words
+        for item in found.evidence:
+            if item.kind == "level" and item.value >= "3" and item.text.lower() in words:
+                return item
+        return None
 
     def _rules(self, title: str, summary: str) -> Classification:
         """The rules' reading: actors, and the level their phrases give."""

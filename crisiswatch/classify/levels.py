@@ -130,6 +130,9 @@ class LevelEngine:
         dashed = "|".join(re.escape(g) for g in settings.get("frame_genres_dashed", ()))
         # (one group: the genre's own word, which the evidence quotes)
         self.genre_dash = re.compile(rf"(?i)\s({dashed})\s+[-–—]\s") if dashed else None
+        # Acts the learned review may not lower below `review_floor` (see levels.toml).
+        self.review_floor = int(settings.get("review_floor", 0))
+        self.review_floor_words = frozenset(settings.get("review_floor_words", ()))
         # "Hosni Mubarak obituary": a title that ends by naming its genre.
         self.obituary_ends = tuple(" " + t for t in settings.get("frame_obituary_title", ()))
         # The last words of the retrospective tails: a cheap test before the regex.

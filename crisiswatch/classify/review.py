@@ -173,15 +173,22 @@ class Review:
         return [e / whole for e in exps]
 
     def lower(
-        self, title: str, summary: str, level: int, actors: int, tags: Iterable[str] = ()
+        self,
+        title: str,
+        summary: str,
+        level: int,
+        actors: int,
+        tags: Iterable[str] = (),
+        floor: int = 0,
     ) -> tuple[int, tuple[Evidence, ...]]:
-        """The level after review, with evidence for a lowering (none if kept)."""
+        """The level after review, never below `floor`, with evidence for a lowering
+        (none if kept)."""
         folded_title, folded_summary = _fold(title), _fold(summary)
         title_words = set(folded_title.split())
         seen = title_words.union(folded_summary.split())
         chance = self.probabilities(self._packed(title_words, seen, level, actors, tags))
         best, best_price = level, math.inf
-        for chosen in range(level, -1, -1):  # ties keep the higher, the rules' reading
+        for chosen in range(level, floor - 1, -1):  # ties keep the higher, the rules' reading
             price = 0.0
             for gold, cost in enumerate(_COLUMNS[chosen]):
                 price += chance[gold] * cost

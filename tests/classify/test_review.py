@@ -62,6 +62,30 @@ def test_a_school_expulsion_is_lowered_with_the_words_that_show_it() -> None:
     assert all("likely below the rules' 1" in e.note for e in result.evidence if e.kind == "review")
 
 
+def test_unmistakable_force_is_lowered_no_further_than_the_floor() -> None:
+    # Real news the review lowered to 0 where the labellers kept 3: the words around the
+    # act are those of a tribute or a court report, but a gunman opening fire is force.
+    title = "Son of a federal judge killed after a gunman opened fire at her home"
+    summary = "The judge's son died and her husband was wounded, the court said on Monday."
+    assert RULES.classify(title, summary).level == 3
+    result = classify(title, summary)
+    assert result.level == 2  # lowered (the review's reading), but not explained away
+    held = [e for e in result.evidence if e.kind == "modifier" and e.value == "held"]
+    assert [e.text for e in held] == ["gunman"]
+    assert title[held[0].start : held[0].end] == "gunman"
+    assert all(e.value == "2" for e in result.evidence if e.kind == "review")
+
+
+def test_the_floor_holds_in_the_review_itself() -> None:
+    review = Review(WEIGHTS_FILE)
+    title = "Son of a federal judge killed after a gunman opened fire at her home"
+    summary = "The judge's son died and her husband was wounded, the court said on Monday."
+    assert review.lower(title, summary, 3, 1)[0] == 0
+    level, evidence = review.lower(title, summary, 3, 1, floor=2)
+    assert level == 2 and evidence and all(e.value == "2" for e in evidence)
+    assert review.lower(title, summary, 3, 1, floor=3) == (3, ())  # nothing left to lower
+
+
 @pytest.mark.parametrize(
     "title",
     [
