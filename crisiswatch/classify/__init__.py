@@ -234,7 +234,7 @@ class Classifier:
             return None
         words = self._levels.review_floor_words
         for item in found.evidence:
-            if item.kind == "level" and item.value >= "3" and item.text.lower() in words:
+            if item.kind == "level" and int(item.value) >= 3 and item.text.lower() in words:
                 return item
         return None
 

@@ -164,15 +164,16 @@ class ItemJudge(TitleFraming):
                 self.add(hit, "level", str(value), note)
                 level = max(level, value)
         if level:  # the frame of the title (see the frame_* settings): cheap tests first
-            title = self.title
+            title, engine = self.title, self.engine
             ending = title.rstrip(_TRAILING)
+            lowered = title.lower()
             if (
                 ":" in title
                 or " on," in title
-                or ending.lower().endswith(self.engine.retro_ends)
+                or ending.lower().endswith(engine.retro_ends)
                 or ending[-1:].isdigit()  # an age: an obituary ("dies at 89")
-                or ending.lower().endswith(self.engine.obituary_ends)  # "X obituary"
-                or " review " in title  # "Rogue review – ...": frame_genres_dashed
+                or ending.lower().endswith(engine.obituary_ends)  # "X obituary"
+                or any(word in lowered for word in engine.genre_dash_words)  # "X review – "
             ) and self.no_event():
                 level = 0
             elif title_peace or (

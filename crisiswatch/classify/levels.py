@@ -127,9 +127,11 @@ class LevelEngine:
         self.obituary = re.compile(rf"(?i)\b(?:{deaths})\s+(\d+)\W*$") if deaths else None
         self.obituary_age = int(settings.get("frame_obituary_age", 40))
         # "Rogue review – it's Megan Fox v a lion": a genre named before a spaced dash.
-        dashed = "|".join(re.escape(g) for g in settings.get("frame_genres_dashed", ()))
+        dashed_genres = [str(g).lower() for g in settings.get("frame_genres_dashed", ())]
+        dashed = "|".join(re.escape(g) for g in dashed_genres)
         # (one group: the genre's own word, which the evidence quotes)
         self.genre_dash = re.compile(rf"(?i)\s({dashed})\s+[-–—]\s") if dashed else None
+        self.genre_dash_words = tuple(f" {g} " for g in dashed_genres)  # a cheap test first
         # Acts the learned review may not lower below `review_floor` (see levels.toml).
         self.review_floor = int(settings.get("review_floor", 0))
         self.review_floor_words = frozenset(settings.get("review_floor_words", ()))

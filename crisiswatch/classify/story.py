@@ -148,17 +148,20 @@ class StoryRules(ItemText):
         start = self.offset if hit[0] >= self.offset else 0
         reach = max(start - 1, hit[0] - _OPENING_REACH * _CHARS_PER_WORD)
         match = _AGO_OPENING.search(self.joined, reach, hit[0])
-        if match is None or (
-            match.group(1) is not None and int(match.group(1)) > self.engine.history_until
-        ):
+        if match is None or not self._dated_opening(match):
             return False
-        text = self.raw()
-        opening = text[start : match.start() + 1].rstrip()
+        opening = self.raw()[start : match.start() + 1].rstrip()
         return (
-            text[match.end() - 1] == ","
-            and (not opening or opening[-1] in _SENTENCE_MARKS or opening.endswith(_MARK))
-            and not self.ends_between(match.end(), hit[0], sentence=True)
-        )
+            not opening or opening[-1] in _SENTENCE_MARKS or opening.endswith(_MARK)
+        ) and not self.ends_between(match.end(), hit[0], sentence=True)
+
+    def _dated_opening(self, match: re.Match[str]) -> bool:
+        """Is an `_AGO_OPENING` match a sentence's dated lead: a year before the history
+        cut-off (or none: "Decades ago"), and a comma right after it?"""
+        year = match.group(1)
+        return (year is None or int(year) <= self.engine.history_until) and self.raw()[
+            match.end() - 1 : match.end()
+        ] == ","
 
     def _dated_after(self, hit: _Hit) -> bool:
         """An act with its year after it, told as history: "an explosion which killed 10
@@ -246,11 +249,7 @@ class StoryRules(ItemText):
         """Does the summary open with "Twenty years ago," or "In 1994,"? Then it retells
         the title's act as history."""
         match = _AGO_OPENING.match(self.joined, self.offset - 1)
-        return (
-            match is not None
-            and (match.group(1) is None or int(match.group(1)) <= self.engine.history_until)
-            and self.raw()[match.end() - 1 : match.end()] == ","
-        )
+        return match is not None and self._dated_opening(match)
 
     def storied(self, hit: _Hit, value: int, note: str) -> tuple[int, str]:
         """The level of an act told as history or as fiction: 0 ("the 1994 genocide",
