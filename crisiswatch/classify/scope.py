@@ -17,7 +17,10 @@ _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "sca
 _HALT = frozenset(("cease", "stop", "halt", "end", "cessation"))  # not "full-scale"
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _ARTICLES = frozenset(("the", "a", "an"))
+# An act said to go on: the word before it, or how its own phrase begins ("ongoing war",
+# "on-going conflict", folded).
 _GOING_ON = frozenset(("ongoing", "continuing"))
+_GOING_ON_LEADS = ("ongoing ", "on going ", "continuing ")
 _UNDONE = frozenset(("negation", "denial"))  # what still undoes an act said to go on
 _MADE_TO = frozenset(("forced", "compelled", "obliged", "had"))  # "forced to retreat": done
 _SIDE_WORDS = frozenset(("rebel", "militant", "military", "army", "air", "drone", "missile"))
@@ -44,7 +47,7 @@ class ScopeRules(ContextRules):
         for mod in modifiers:
             entry = mod[2]
             if mod[1] <= hit[0]:
-                if entry.effect not in _UNDONE and self.text(hit).split(" ", 1)[0] in _GOING_ON:
+                if entry.effect not in _UNDONE and self.text(hit).startswith(_GOING_ON_LEADS):
                     continue  # "warn of hunger in Yemen's ongoing war": the war goes on
                 a, b, reach = mod[1], hit[0], entry.ahead
                 if "definite_real" in entry.tags and not _DEFINITE.isdisjoint(
