@@ -13,8 +13,11 @@ from crisiswatch.classify.itemtext import _Hit
 from crisiswatch.classify.justice import JusticeRules
 from crisiswatch.classify.story import _POLICE, _at_work
 
-# "strike over the killing", "protests following the killing"
-_GRIEVANCE = frozenset(("over", "against", "protest", "after", "following"))
+# "strike over the killing", "protests following the killing", "demonstrations sparked
+# by the killing"
+_GRIEVANCE = frozenset(
+    ("over", "against", "protest", "after", "following", "sparked", "triggered", "prompted")
+)
 _GRIEVANCE_ENDS = frozenset(("at", "over", "against", "after"))  # "a strike in protest at"
 _DURING = frozenset({"in", "during", "at", "amid"})  # "died in protests", "during rallies"
 # Words within which a disaster explains deaths that a protest is also named with: past
