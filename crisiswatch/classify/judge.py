@@ -28,6 +28,9 @@ _ENDED = frozenset(("ended", "ends"))  # "ended the war": over, not going on
 _RISK_OF = frozenset(
     ("risk of", "danger of", "threat of", "brink of", "verge of", "spectre of", "specter of")
 )
+# "the bombing" after "the Manchester Arena bombing", "the attack" after "a shark attack":
+# the act named before, told again.
+_RETELLING = frozenset(("the", "this", "that"))
 
 
 class ItemJudge(TitleFraming):
@@ -59,10 +62,16 @@ class ItemJudge(TitleFraming):
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
         threat_only = self.threat_only  # filled by context_level as it goes
         add = self.add
+        calm = self._calm_names()
         for hit in self.ordered:
             if hit[0] in consumed:
                 continue
             entry = hit[2]
+            if calm and (first := self._retold(hit, calm)) is not None:
+                told = self.raw()[first[0] : first[1]]
+                note = f"'{self.text(hit)}' is the '{told}' named before: {first[2].note}"
+                add(hit, "modifier", "retold", note)
+                continue
             if entry.plain:  # the common case: a word whose level no context changes
                 value, note = entry.level, entry.note
                 if (value >= 2 and (modifiers or asking)) or (value == 1 and cancelling):
@@ -196,6 +205,31 @@ class ItemJudge(TitleFraming):
             self.add(cue, "modifier", "crime", "ordinary crime: police work, not friction")
             level = 0
         return level, deescalation, self.evidence
+
+    def _calm_names(self) -> dict[str, _Hit]:
+        """Acts named in a phrase that reads as calm (a past war's bombing, an animal's
+        attack), by the phrase's last word: "the bombing" later in the item is that act."""
+        calm: dict[str, _Hit] = {}
+        for hit in self.hits:
+            if hit[2].level == 0:
+                *lead, last = self.text(hit).split()
+                if lead:
+                    calm.setdefault(last, hit)
+        return calm
+
+    def _retold(self, hit: _Hit, calm: dict[str, _Hit]) -> _Hit | None:
+        """The calm phrase an act of force, one word right after "the", names again
+        ("Reunited after the Manchester Arena bombing. ... caught up in the bombing's
+        aftermath")."""
+        named = calm.get(self.text(hit))
+        if (
+            named is None
+            or "force" not in hit[2].tags
+            or named[1] > hit[0]
+            or _RETELLING.isdisjoint(self.words_before(hit[0], 1))
+        ):
+            return None
+        return named
 
     def _war_to_stop(self, hit: _Hit) -> str:
         """The war a call to end it shows going on ("" for none): the war it names with a
