@@ -234,11 +234,12 @@ class ItemJudge(TitleFraming):
     def _war_to_stop(self, hit: _Hit) -> str:
         """The war a call to end it shows going on ("" for none): the war it names with a
         country, or "the war" wished stopped in an item that names a country ("'Just stop
-        the war,' a doctor in Gaza says"). One said to have ended is over."""
+        the war,' a doctor in Gaza says"; "and then the war will stop"). One said to have
+        ended is over."""
         if (war := self.named_war(hit)) is not None:
             return war[0]
-        words = self.text(hit).split()
-        if words[0] in _ENDED or words[-2:] != ["the", "war"] or not self.actors:
+        text = self.text(hit)
+        if text.split()[0] in _ENDED or "the war" not in text or not self.actors:
             return ""
         return f"'{self.text(hit)}': the war it would stop{ONGOING_WAR}"
 
