@@ -29,10 +29,14 @@ _MARK = SEP.strip()  # the separator as a word of the joined text
 _DEFINITE_LEAD = frozenset(("the", "s"))  # "the killing", "the teenager's killing"
 _PAST_PASSIVE = frozenset(("was", "were"))  # "she was killed in 2012"
 _INQUIRIES = (" inquiry", " inquest")  # a title's lead that names a public inquiry
-# A count of years in words or digits ("a year", "two years", "10 years").
+# A count of years in words or digits ("a year", "two years", "10 years"); a hyphen is a
+# space in the folded text ("twenty-five years").
 _YEARS_COUNTED = (
-    r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-    r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|\d+) years?"
+    r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen"
+    r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?: (?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|a hundred|\d+) years?"
 )
 _AGO = re.compile(
     r" (?:(?:decades|years|centuries|a century|a decade|a year) ago"
