@@ -241,7 +241,7 @@ class ItemJudge(TitleFraming):
         text = self.text(hit)
         if text.split()[0] in _ENDED or "the war" not in text or not self.actors:
             return ""
-        return f"'{self.text(hit)}': the war it would stop{ONGOING_WAR}"
+        return f"'{text}': the war it would stop{ONGOING_WAR}"
 
     def _sport_covers(self, sport: _Hit, hit: _Hit) -> bool:
         """Does the sports or business cue speak for this word? A business cue does not
