@@ -30,7 +30,7 @@ _RISK_OF = frozenset(
 )
 # "the bombing" after "the Manchester Arena bombing", "the attack" after "a shark attack":
 # the act named before, told again.
-_RETELLING = frozenset(("the", "this", "that"))
+_RETELLING = (" the ", " this ", " that ")
 
 
 class ItemJudge(TitleFraming):
@@ -62,12 +62,11 @@ class ItemJudge(TitleFraming):
         consumed = self.consumed  # weapons a verb already spoke for (filled as we go)
         threat_only = self.threat_only  # filled by context_level as it goes
         add = self.add
-        calm = self._calm_names()
         for hit in self.ordered:
             if hit[0] in consumed:
                 continue
             entry = hit[2]
-            if calm and (first := self._retold(hit, calm)) is not None:
+            if "force" in entry.tags and (first := self._retold(hit)) is not None:
                 told = self.raw()[first[0] : first[1]]
                 note = f"'{self.text(hit)}' is the '{told}' named before: {first[2].note}"
                 add(hit, "modifier", "retold", note)
@@ -206,30 +205,17 @@ class ItemJudge(TitleFraming):
             level = 0
         return level, deescalation, self.evidence
 
-    def _calm_names(self) -> dict[str, _Hit]:
-        """Acts named in a phrase that reads as calm (a past war's bombing, an animal's
-        attack), by the phrase's last word: "the bombing" later in the item is that act."""
-        calm: dict[str, _Hit] = {}
-        for hit in self.hits:
-            if hit[2].level == 0:
-                *lead, last = self.text(hit).split()
-                if lead:
-                    calm.setdefault(last, hit)
-        return calm
-
-    def _retold(self, hit: _Hit, calm: dict[str, _Hit]) -> _Hit | None:
-        """The calm phrase an act of force, one word right after "the", names again
-        ("Reunited after the Manchester Arena bombing. ... caught up in the bombing's
-        aftermath")."""
-        named = calm.get(self.text(hit))
-        if (
-            named is None
-            or "force" not in hit[2].tags
-            or named[1] > hit[0]
-            or _RETELLING.isdisjoint(self.words_before(hit[0], 1))
-        ):
+    def _retold(self, hit: _Hit) -> _Hit | None:
+        """The phrase that read calm (a past war's bombing, an animal's attack) which an
+        act of force right after "the", "this" or "that" names again: "Reunited after the
+        Manchester Arena bombing. ... caught up in the bombing's aftermath"."""
+        if not self.joined.endswith(_RETELLING, 0, hit[0]):
             return None
-        return named
+        tail = " " + self.text(hit)
+        for other in self.hits:
+            if other[2].level == 0 and other[1] <= hit[0] and self.text(other).endswith(tail):
+                return other
+        return None
 
     def _war_to_stop(self, hit: _Hit) -> str:
         """The war a call to end it shows going on ("" for none): the war it names with a
