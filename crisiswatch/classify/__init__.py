@@ -123,6 +123,7 @@ _CODE = (
     "judge.py",
     "framing.py",
     "context.py",
+    "history.py",
     "story.py",
     "itemtext.py",
     "civil.py",

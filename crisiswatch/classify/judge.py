@@ -11,10 +11,11 @@ title frames the rest is in `framing.py`; what a word means in its context is in
 from __future__ import annotations
 
 from crisiswatch.classify.framing import _FORECASTS, _TRAILING, TitleFraming
+from crisiswatch.classify.history import _LONG_AFTER
 from crisiswatch.classify.itemtext import _CANCELS_ACT, _Hit
 from crisiswatch.classify.namedactors import ONGOING_WAR
 from crisiswatch.classify.scope import _ENDING
-from crisiswatch.classify.story import _LONG_AFTER, _POLITICAL_ACTORS
+from crisiswatch.classify.story import _POLITICAL_ACTORS
 from crisiswatch.models import Evidence
 
 _LEVEL_TEXT = ("0", "1", "2", "3", "4", "5")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import string
 
 from crisiswatch.classify.civil import CivilRules
+from crisiswatch.classify.history import _MARK
 from crisiswatch.classify.itemtext import _CHARS_PER_WORD, _SENTENCE_END, _Hit
-from crisiswatch.classify.story import _MARK, _POLITICAL_ACTORS
+from crisiswatch.classify.story import _POLITICAL_ACTORS
 from crisiswatch.models import Evidence
 
 # Words that may follow a country named as an object ("war on Russia in 1941", "on Iran

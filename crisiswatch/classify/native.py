@@ -23,6 +23,7 @@ from typing import Any
 SOURCES = (
     "scanner.py",
     "itemtext.py",
+    "history.py",
     "story.py",
     "civil.py",
     "namedactors.py",
