@@ -17,10 +17,11 @@ _CESSATION = frozenset(("cease", "stop", "halt", "end", "suspend", "pause", "sca
 _HALT = frozenset(("cease", "stop", "halt", "end", "cessation"))  # not "full-scale"
 _REMAINS = frozenset(("bodies", "body", "remains", "dead"))
 _ARTICLES = frozenset(("the", "a", "an"))
-# An act said to go on: the word before it, or how its own phrase begins ("ongoing war",
-# "on-going conflict", folded).
-_GOING_ON = frozenset(("ongoing", "continuing"))
-_GOING_ON_LEADS = ("ongoing ", "on going ", "continuing ")
+# An act said to go on, in the folded text ("on-going" is "on going"): the words right
+# before it, or how its own phrase begins ("ongoing war", "on-going conflict").
+_GOING_ON = ("ongoing", "on going", "continuing")
+_GOING_ON_LEADS = tuple(f"{words} " for words in _GOING_ON)
+_GOING_ON_BEFORE = tuple(f" {words} " for words in _GOING_ON)
 _UNDONE = frozenset(("negation", "denial"))  # what still undoes an act said to go on
 _MADE_TO = frozenset(("forced", "compelled", "obliged", "had"))  # "forced to retreat": done
 _SIDE_WORDS = frozenset(("rebel", "militant", "military", "army", "air", "drone", "missile"))
@@ -121,8 +122,7 @@ class ScopeRules(ContextRules):
         """Is the act one going on: a state's own ("Russia's invasion"), "ongoing", or
         acts a named side keeps doing ("to avoid Houthi rebel attacks", "Israeli
         shelling"); not one of a kind ("to prevent a Chinese invasion")?"""
-        before = self.words_before(hit[0], 1)
-        if before and before[0] in _GOING_ON:
+        if self.joined.endswith(_GOING_ON_BEFORE, 0, hit[0]):
             return True
         owner = self.actor_before(hit)
         if owner is not None and self._possessive(owner):
